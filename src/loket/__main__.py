@@ -1,0 +1,5 @@
+"""`python -m loket` runs the command line."""
+
+from loket.cli.main import app
+
+app()

@@ -1,0 +1,1 @@
+"""Agencies, offices, case types, dossiers, jurisdiction, routing and transfers."""

@@ -1,0 +1,1 @@
+"""The `loket` command line: one module per capability, each only translating to service calls."""

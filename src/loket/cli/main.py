@@ -1,0 +1,14 @@
+"""The `loket` command: set-up, serving, routing, citizens, dossiers, users and imports."""
+
+import typer
+
+from loket.cli import citizens, dossiers, imports, routing, server, users
+
+app = typer.Typer(help="loket: one front door and one back office for Belgian public services.", pretty_exceptions_enable=False,
+                  no_args_is_help=True)  # fmt: skip
+server.register(app)
+routing.register(app)
+app.add_typer(citizens.app, name="citizen")
+app.add_typer(dossiers.app, name="dossier")
+app.add_typer(users.app, name="user")
+app.add_typer(imports.app, name="import")

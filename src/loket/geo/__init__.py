@@ -1,0 +1,1 @@
+"""Reference geography: municipalities, postal codes, coordinates, distances."""

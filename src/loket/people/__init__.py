@@ -1,0 +1,1 @@
+"""Citizens, their INSZ/BIS numbers and their address history."""

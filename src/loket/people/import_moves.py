@@ -1,0 +1,173 @@
+"""`loket import moves`: apply a file of address changes in batches, one transaction each.
+
+A killed import started again on the same file ends in the same state as an uninterrupted run:
+each batch commits its moves together with their event ids, and already applied event ids are
+skipped on the second run.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from loket.cases.routing import Router
+from loket.people.identifiers import InvalidInsz, validate_insz
+from loket.people.moves import Move, apply_moves
+from loket.people.service import NewAddress
+from loket.store.csvio import RejectsWriter, read_rows
+
+COLUMNS = [
+    "event_id",
+    "insz",
+    "effective_date",
+    "street",
+    "house_number",
+    "box",
+    "postcode",
+    "country",
+]
+BELGIAN_POSTCODE = re.compile(r"^[1-9][0-9]{3}$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class RowError(ValueError):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    applied: int = 0
+    filed_in_history: int = 0
+    dossiers_transferred: int = 0
+    duplicates_skipped: int = 0
+    queued_for_routing: int = 0
+    rejected: int = 0
+    rejects_file: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def parse_move(line: int, row: dict[str, str]) -> Move:
+    """A Move from one CSV row, or RowError naming the field."""
+    event_id = row.get("event_id", "")
+    if not event_id:
+        raise RowError("event_id", "is empty")
+    if len(event_id) > 64:
+        raise RowError("event_id", "is longer than 64 characters")
+    try:
+        insz, _ = validate_insz(row.get("insz", ""))
+    except InvalidInsz as error:
+        raise RowError("insz", f"{row.get('insz')!r} is not a valid INSZ or BIS number") from error
+    raw_date = row.get("effective_date", "")
+    try:
+        effective = date.fromisoformat(raw_date)
+        if len(raw_date) != 10:
+            raise ValueError
+    except ValueError:
+        raise RowError("effective_date", f"{raw_date!r} is not a date as YYYY-MM-DD") from None
+    country = (row.get("country") or "BE").upper()
+    if not COUNTRY.match(country):
+        raise RowError("country", f"{row.get('country')!r} is not a two-letter country code")
+    postcode = row.get("postcode", "")
+    if country == "BE" and not BELGIAN_POSTCODE.match(postcode):
+        raise RowError("postcode", f"{postcode!r} is not a Belgian postal code (four digits)")
+    street = row.get("street", "")
+    if not street:
+        raise RowError("street", "is empty")
+    return Move(
+        event_id=event_id,
+        insz=insz,
+        effective_date=effective,
+        address=NewAddress(
+            street=street,
+            house_number=row.get("house_number", ""),
+            box=row.get("box") or None,
+            postcode=postcode,
+            country=country,
+        ),
+        source="import",
+        line=line,
+    )
+
+
+def import_moves(
+    sessions: sessionmaker[Session],
+    path: Path,
+    batch_size: int = 5000,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Apply every good row of `path`, write bad ones to the rejects file, and summarise."""
+    summary = ImportSummary()
+    moves: list[Move] = []
+    first_line: dict[str, int] = {}
+    with RejectsWriter(path, COLUMNS) as rejects:
+        for line, row in read_rows(path, [c for c in COLUMNS if c not in ("box", "country")]):
+            summary.rows += 1
+            try:
+                move = parse_move(line, row)
+            except RowError as error:
+                rejects.write(line, str(error), row)
+                continue
+            if move.event_id in first_line:
+                rejects.write(
+                    line, f"event_id: {move.event_id} already appears on line "
+                    f"{first_line[move.event_id]}", row,
+                )  # fmt: skip
+                continue
+            first_line[move.event_id] = line
+            moves.append(move)
+        # A citizen's moves take effect in date order, whatever the order of the file.
+        moves.sort(key=lambda m: (m.effective_date, m.event_id))
+        with sessions() as session:
+            router = Router.load(session)
+        done = 0
+        for start in range(0, len(moves), batch_size):
+            batch = moves[start : start + batch_size]
+            with sessions.begin() as session:
+                outcomes = apply_moves(session, batch, router)
+            for outcome in outcomes:
+                if outcome.status == "applied":
+                    summary.applied += 1
+                elif outcome.status == "history":
+                    summary.filed_in_history += 1
+                elif outcome.status == "duplicate":
+                    summary.duplicates_skipped += 1
+                else:
+                    rejects.write(outcome.line or 0, outcome.reason, _row_of(batch, outcome.event_id))
+                summary.dossiers_transferred += len(outcome.transfers)
+                summary.queued_for_routing += len(outcome.queued)
+                for queued in outcome.queued:
+                    if len(summary.warnings) < 100:
+                        summary.warnings.append(
+                            f"line {outcome.line}: dossier {queued.reference} stays at "
+                            f"{queued.office} and waits for routing: {queued.detail}"
+                        )
+            done += len(batch)
+            if progress:
+                progress(done, len(moves))
+        summary.rejected = rejects.count
+        summary.rejects_file = str(rejects.path) if rejects.count else None
+    return summary
+
+
+def _row_of(batch: list[Move], event_id: str) -> dict[str, str]:
+    for move in batch:
+        if move.event_id == event_id:
+            return {
+                "event_id": move.event_id,
+                "insz": move.insz,
+                "effective_date": move.effective_date.isoformat(),
+                "street": move.address.street,
+                "house_number": move.address.house_number,
+                "box": move.address.box or "",
+                "postcode": move.address.postcode,
+                "country": move.address.country,
+            }
+    return {}

@@ -1,0 +1,56 @@
+"""Tables for citizens and their addresses over time."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from loket.store.base import Base
+
+
+class Citizen(Base):
+    __tablename__ = "citizen"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    insz: Mapped[str] = mapped_column(String(11), unique=True)
+    # "nn" for a national register number, "bis" for a BIS number.
+    number_kind: Mapped[str] = mapped_column(String(3))
+    family_name: Mapped[str] = mapped_column(String(200))
+    given_names: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+
+
+class Address(Base):
+    """One address of a citizen, valid from `valid_from` up to (not including) `valid_to`."""
+
+    __tablename__ = "address"
+    __table_args__ = (Index("ix_address_citizen_current", "citizen_id", "valid_to"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"))
+    street: Mapped[str] = mapped_column(String(200))
+    house_number: Mapped[str] = mapped_column(String(20))
+    box: Mapped[str | None] = mapped_column(String(20))
+    postcode: Mapped[str] = mapped_column(String(12))
+    country: Mapped[str] = mapped_column(String(2), default="BE")
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class AddressChange(Base):
+    """Every address-change event applied, by its id: what makes a replayed event a no-op."""
+
+    __tablename__ = "address_change"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"), index=True)
+    effective_date: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(40))
+    # "current" when it became the current address, "history" when it arrived after a later move.
+    applied_as: Mapped[str] = mapped_column(String(10))
+    dossiers_transferred: Mapped[int] = mapped_column(default=0)
+    dossiers_queued: Mapped[int] = mapped_column(default=0)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

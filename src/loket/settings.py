@@ -1,0 +1,22 @@
+"""LOKET_* settings in one place, with the defaults a fresh checkout runs on.
+
+Every setting can be overridden by an environment variable of the same name in capitals.
+"""
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOKET_")
+
+    database_url: str = "sqlite:///./var/loket.db"
+    # Moves applied per transaction by `loket import moves`: large enough to amortise a commit,
+    # small enough that a killed import loses little work.
+    import_batch_size: int = 5000
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

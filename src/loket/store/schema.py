@@ -1,0 +1,38 @@
+"""Create or upgrade the schema with Alembic; the only way tables come into being."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+import loket.cases.model
+import loket.geo.model
+import loket.people.model
+import loket.store.outbox  # noqa: F401  (registers the tables on the metadata)
+from loket.store.base import Base
+
+metadata = Base.metadata
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database at `engine` to `revision` (the newest by default)."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def make_revision(engine: Engine, message: str) -> None:
+    """Developer tool: write a new migration from the difference between models and database."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.revision(config, message=message, autogenerate=True)
