@@ -15,7 +15,9 @@ from loket.cases.model import Agency, CaseType, Jurisdiction, Office
 from loket.geo.coordinates import distance_km
 from loket.geo.model import Municipality, PostalCode, PostalCodeMunicipality
 
-NETWORK_VALID_FROM = date(2025, 1, 1)
+# The reference geography is the one after the 2025 mergers; the network applies it to earlier
+# days too, so that older dossiers and moves can be routed.
+NETWORK_VALID_FROM = date(2000, 1, 1)
 
 AGENCIES = [
     (
