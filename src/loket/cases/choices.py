@@ -43,7 +43,12 @@ _STATUS_LABELS: dict[DossierStatus, dict[str, str]] = {
         "de": "Ausgesetzt",
         "en": "Suspended",
     },
-    DossierStatus.CLOSED: {"nl": "Afgesloten", "fr": "Clôturé", "de": "Abgeschlossen", "en": "Closed"},
+    DossierStatus.CLOSED: {
+        "nl": "Afgesloten",
+        "fr": "Clôturé",
+        "de": "Abgeschlossen",
+        "en": "Closed",
+    },
     DossierStatus.REFUSED: {"nl": "Geweigerd", "fr": "Refusé", "de": "Abgelehnt", "en": "Refused"},
 }
 

@@ -116,10 +116,12 @@ def _ocmw_name(municipality: Municipality) -> str:
 
 
 def _first_postcodes(session: Session) -> dict[str, str]:
+    link = PostalCodeMunicipality
     rows = session.execute(
-        select(PostalCodeMunicipality.municipality_refnis, func.min(PostalCodeMunicipality.postal_code))
-        .group_by(PostalCodeMunicipality.municipality_refnis)
-    )  # fmt: skip
+        select(link.municipality_refnis, func.min(link.postal_code)).group_by(
+            link.municipality_refnis
+        )
+    )
     return dict(rows.all())
 
 
@@ -217,12 +219,12 @@ def build_network(session: Session) -> int:
     session.flush()
 
     # FPS Finance is competent by postal code: each code goes to its nearest tax office.
-    for pc in session.scalars(select(PostalCode)):
-        office = _nearest((pc.latitude, pc.longitude), fin)
+    for postal_code in session.scalars(select(PostalCode)):
+        office = _nearest((postal_code.latitude, postal_code.longitude), fin)
         session.add(
             Jurisdiction(
                 agency_code="fin",
-                postal_code=pc.code,
+                postal_code=postal_code.code,
                 office_id=office.id,
                 valid_from=NETWORK_VALID_FROM,
             )
@@ -239,6 +241,8 @@ def build_network(session: Session) -> int:
             )
         )
     # POD MI has one national office.
-    session.add(Jurisdiction(agency_code="podmi", office_id=podmi.id, valid_from=NETWORK_VALID_FROM))
+    session.add(
+        Jurisdiction(agency_code="podmi", office_id=podmi.id, valid_from=NETWORK_VALID_FROM)
+    )
     session.flush()
     return len(created)

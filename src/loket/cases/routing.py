@@ -42,9 +42,7 @@ class Candidate:
 class AmbiguousPostcode(RoutingError):
     def __init__(self, postcode: str, candidates: list[Candidate]) -> None:
         names = " and ".join(c.municipality_name for c in candidates)
-        super().__init__(
-            f"postal code {postcode} covers {names}; give the municipality to choose"
-        )
+        super().__init__(f"postal code {postcode} covers {names}; give the municipality to choose")
         self.postcode = postcode
         self.candidates = candidates
 

@@ -126,7 +126,9 @@ class ResidenceFollower:
 
     def _resolve_queue(self, dossier: _OpenDossier, on: date) -> None:
         """Close the dossier's open routing-queue items: its citizen has a new address."""
-        self._resolved.extend({"id": item_id, "resolved_on": on} for item_id in dossier.queued_item_ids)
+        self._resolved.extend(
+            {"id": item_id, "resolved_on": on} for item_id in dossier.queued_item_ids
+        )
         dossier.queued_item_ids = []
         for item in dossier.pending_items:
             item["resolved_on"] = on
@@ -180,7 +182,9 @@ class ResidenceFollower:
             extra = {"from_office": old, "to_office": outcome}
             self._notify("dossier-transferred-out", "office", old, dossier, residence, **extra)
             self._notify("dossier-transferred-in", "office", outcome, dossier, residence, **extra)
-            self._notify("dossier-transferred", "citizen", residence.insz, dossier, residence, **extra)
+            self._notify(
+                "dossier-transferred", "citizen", residence.insz, dossier, residence, **extra
+            )
             transfers.append(Transfer(dossier.reference, old, outcome))
         return transfers, queued
 

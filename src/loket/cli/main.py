@@ -2,13 +2,18 @@
 
 import typer
 
-from loket.cli import citizens, dossiers, imports, routing, server, users
+from loket.cli import citizens, dossiers, imports, jurisdiction, routing, server, users
 
-app = typer.Typer(help="loket: one front door and one back office for Belgian public services.", pretty_exceptions_enable=False,
-                  no_args_is_help=True)  # fmt: skip
+app = typer.Typer(
+    help="loket: one front door and one back office for Belgian public services.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 server.register(app)
 routing.register(app)
 app.add_typer(citizens.app, name="citizen")
 app.add_typer(dossiers.app, name="dossier")
 app.add_typer(users.app, name="user")
 app.add_typer(imports.app, name="import")
+app.add_typer(jurisdiction.app, name="jurisdiction")
+app.add_typer(jurisdiction.offices_app, name="offices")

@@ -4,7 +4,7 @@ from datetime import date
 
 import typer
 
-from loket.cases.routing import AmbiguousPostcode, RoutingError, Router
+from loket.cases.routing import AmbiguousPostcode, Router, RoutingError
 from loket.cli.common import console, fail, print_json, sessions
 
 

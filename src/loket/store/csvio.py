@@ -44,8 +44,10 @@ def read_rows(path: Path, required: list[str]) -> Iterator[tuple[int, dict[str, 
 
 
 def rejects_path(path: Path) -> Path:
-    return path.with_name(path.name + ".rejects.csv") if path.suffix != ".csv" else path.with_suffix(
-        ".rejects.csv"
+    return (
+        path.with_name(path.name + ".rejects.csv")
+        if path.suffix != ".csv"
+        else path.with_suffix(".rejects.csv")
     )
 
 
