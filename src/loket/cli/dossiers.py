@@ -3,6 +3,7 @@
 import typer
 
 from loket.cases.dossiers import DossierError, list_dossiers, open_dossier
+from loket.cases.queue import transfer_dossier, waiting_dossiers
 from loket.cases.routing import RoutingError
 from loket.cli.common import console, fail, print_json, sessions
 from loket.people.identifiers import InvalidInsz
@@ -46,3 +47,34 @@ def list_(
         return
     for row in rows:
         console.print(f"{row.reference}  {row.type}  {row.status}  {row.office_name}")
+
+
+@app.command("transfer")
+def transfer(
+    reference: str = typer.Argument(...),
+    office: str = typer.Option(..., "--office", help="The office that takes the dossier over."),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Move a dossier by hand, e.g. one waiting because its postal code is ambiguous."""
+    try:
+        with sessions().begin() as session:
+            dossier = transfer_dossier(session, reference, office, reason)
+            where = dossier.office_id
+    except DossierError as error:
+        fail(str(error))
+    console.print(f"{reference} is at {where}")
+
+
+@app.command("queue")
+def queue(
+    office: str = typer.Option(None, "--office"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Dossiers waiting for routing (moved abroad, unknown or ambiguous postal code)."""
+    with sessions()() as session:
+        waiting = waiting_dossiers(session, office)
+    if as_json:
+        print_json([w.__dict__ for w in waiting])
+        return
+    for w in waiting:
+        console.print(f"{w.since}  {w.reference}  {w.office_id}  {w.reason}: {w.detail}")
