@@ -163,5 +163,5 @@ def list_dossiers(session: Session, insz: str) -> list[DossierRow]:
         DossierRow(
             d.reference, d.agency_code, d.case_type, d.status, o.id, o.name, o.municipality_refnis
         )
-        for d, o in rows.tuples()
+        for d, o in rows
     ]

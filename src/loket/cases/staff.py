@@ -15,6 +15,8 @@ from loket.cases.choices import Role
 from loket.cases.model import Agency, Office, StaffUser
 
 _hasher = PasswordHasher()
+# Verified against when a token id is unknown, so that the answer takes as long either way.
+_NO_USER_HASH = _hasher.hash(secrets.token_urlsafe(32))
 
 
 class StaffError(ValueError):
@@ -62,10 +64,10 @@ def authenticate(session: Session, token: str) -> StaffUser:
     if not token_id or not secret:
         raise InvalidToken()
     user = session.scalar(select(StaffUser).where(StaffUser.token_id == token_id))
-    if user is None:
-        raise InvalidToken()
     try:
-        _hasher.verify(user.token_hash, secret)
+        _hasher.verify(user.token_hash if user else _NO_USER_HASH, secret)
     except (VerificationError, InvalidHashError):
         raise InvalidToken() from None
+    if user is None:
+        raise InvalidToken()
     return user

@@ -36,6 +36,7 @@ COUNTRY = re.compile(r"^[A-Z]{2}$")
 class RowError(ValueError):
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(f"{field_name}: {message}")
+        self.field = field_name
 
 
 @dataclass

@@ -1,0 +1,32 @@
+"""Who may see which dossier, and who may record a change of address.
+
+Every read of dossiers for a member of staff goes through `visible_dossiers`, in the API and
+on the staff pages alike.
+"""
+
+from sqlalchemy import Select, select
+
+from loket.cases.choices import Role
+from loket.cases.model import Dossier, StaffUser
+
+ADDRESS_CHANGE_ROLES = frozenset({Role.CASE_WORKER, Role.COUNTER_CLERK, Role.ADMIN})
+
+
+def visible_dossiers(user: StaffUser) -> Select[Dossier]:
+    """The dossiers a staff user may see.
+
+    A member of staff may see a dossier only when it belongs to their own agency. Dossiers of
+    other agencies are not shown, and the answer does not tell whether they exist.
+    """
+    return select(Dossier).where(Dossier.agency_code == user.agency_code)
+
+
+def can_see(user: StaffUser, dossier: Dossier) -> bool:
+    """The rule of `visible_dossiers` for one dossier already read."""
+    return dossier.agency_code == user.agency_code
+
+
+def may_record_address_change(user: StaffUser) -> bool:
+    """Case workers, counter clerks and administrators may record a citizen's change of address
+    (the counter acts on the citizen's behalf); analysts, managers and privacy officers may not."""
+    return user.role in ADDRESS_CHANGE_ROLES

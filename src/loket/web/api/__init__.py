@@ -1,0 +1,13 @@
+"""The JSON API under /api/v1: one router per resource, described in /openapi.json."""
+
+from fastapi import APIRouter
+
+from loket.web.api import citizens, dossiers, health, routing
+
+API_PREFIX = "/api/v1"
+
+router = APIRouter(prefix=API_PREFIX)
+router.include_router(health.router)
+router.include_router(routing.router)
+router.include_router(dossiers.router)
+router.include_router(citizens.router)

@@ -1,0 +1,19 @@
+"""One database session per request, committed when the request succeeds."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def request_session(request: Request) -> Iterator[Session]:
+    """A session in a transaction that commits when the route returns and rolls back when it
+    raises, before the response is sent: a client never sees a success that was not stored."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    with sessions.begin() as session:
+        yield session
+
+
+# scope="function" closes the transaction before the response leaves, not after it.
+SessionDep = Annotated[Session, Depends(request_session, scope="function")]

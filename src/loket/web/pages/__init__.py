@@ -1,0 +1,1 @@
+"""HTML pages for people; for now only the front page."""
