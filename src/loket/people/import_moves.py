@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from loket.cases.routing import Router
 from loket.people.identifiers import InvalidInsz, validate_insz
 from loket.people.moves import Move, apply_moves
-from loket.people.service import NewAddress
+from loket.people.service import ADDRESS_LIMITS, NewAddress
 from loket.store.csvio import RejectsWriter, read_rows
 
 COLUMNS = [
@@ -31,6 +31,7 @@ COLUMNS = [
 ]
 BELGIAN_POSTCODE = re.compile(r"^[1-9][0-9]{3}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class RowError(ValueError):
@@ -68,9 +69,9 @@ def parse_move(line: int, row: dict[str, str]) -> Move:
         raise RowError("insz", f"{row.get('insz')!r} is not a valid INSZ or BIS number") from error
     raw_date = row.get("effective_date", "")
     try:
-        effective = date.fromisoformat(raw_date)
-        if len(raw_date) != 10:
+        if not ISO_DATE.fullmatch(raw_date):
             raise ValueError
+        effective = date.fromisoformat(raw_date)
     except ValueError:
         raise RowError("effective_date", f"{raw_date!r} is not a date as YYYY-MM-DD") from None
     country = (row.get("country") or "BE").upper()
@@ -82,6 +83,9 @@ def parse_move(line: int, row: dict[str, str]) -> Move:
     street = row.get("street", "")
     if not street:
         raise RowError("street", "is empty")
+    for name, limit in ADDRESS_LIMITS.items():
+        if len(row.get(name) or "") > limit:
+            raise RowError(name, f"is longer than {limit} characters")
     return Move(
         event_id=event_id,
         insz=insz,
@@ -124,8 +128,9 @@ def import_moves(
                 continue
             first_line[move.event_id] = line
             moves.append(move)
-        # A citizen's moves take effect in date order, whatever the order of the file.
-        moves.sort(key=lambda m: (m.effective_date, m.event_id))
+        # A citizen's moves take effect in date order, whatever the order of the file; moves of
+        # the same day keep the order of the file.
+        moves.sort(key=lambda m: (m.effective_date, m.line or 0))
         with sessions() as session:
             router = Router.load(session)
         done = 0

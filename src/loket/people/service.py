@@ -11,6 +11,8 @@ from loket.people.identifiers import validate_insz
 from loket.people.model import Address, Citizen
 
 LANGUAGES = ("nl", "fr", "de", "en")
+# The column sizes of Address: a longer value is refused with a message, never cut or crashed on.
+ADDRESS_LIMITS = {"street": 200, "house_number": 20, "box": 20, "postcode": 12}
 
 
 class PeopleError(ValueError):
@@ -38,6 +40,14 @@ def check_language(language: str) -> str:
     return language
 
 
+def check_address(address: NewAddress) -> None:
+    for name, limit in ADDRESS_LIMITS.items():
+        value = getattr(address, name) or ""
+        if len(value) > limit:
+            field = name.replace("_", "-")
+            raise PeopleError(f"{field}: {value!r} is longer than {limit} characters")
+
+
 def add_citizen(
     session: Session,
     *,
@@ -53,6 +63,7 @@ def add_citizen(
     """Register a citizen with a first address in Belgium."""
     number, kind = validate_insz(insz)
     check_language(language)
+    check_address(address)
     if not family_name.strip():
         raise PeopleError("family-name: must not be empty")
     if session.scalar(select(Citizen.id).where(Citizen.insz == number)) is not None:
