@@ -41,13 +41,13 @@ def open_dossier(
     case_type: str,
     on: date | None = None,
     office_id: str | None = None,
+    municipality: str | None = None,
     status: DossierStatus = DossierStatus.REQUESTED,
     router: Router | None = None,
 ) -> Dossier:
     """Open a dossier at the office competent for the citizen's current address.
 
-    `office_id` overrides routing, for example when the postal code is ambiguous and the clerk
-    knows the municipality.
+    `municipality` (REFNIS) settles an ambiguous postal code; `office_id` overrides routing.
     """
     day = on or date.today()
     citizen = get_citizen(session, insz)
@@ -61,7 +61,11 @@ def open_dossier(
         address = current_address(session, citizen.id)
         if address is None or address.country != "BE":
             raise DossierError("insz: the citizen has no address in Belgium; give --office")
-        office_id = (router or Router.load(session)).route(address.postcode, agency, day).id
+        office_id = (
+            (router or Router.load(session))
+            .route(address.postcode, agency, day, municipality=municipality)
+            .id
+        )
     office = session.get(Office, office_id)
     if office is None or office.agency_code != agency:
         raise DossierError(f"office: {office_id!r} is not an office of {agency}")

@@ -42,7 +42,10 @@ class Candidate:
 class AmbiguousPostcode(RoutingError):
     def __init__(self, postcode: str, candidates: list[Candidate]) -> None:
         names = " and ".join(c.municipality_name for c in candidates)
-        super().__init__(f"postal code {postcode} covers {names}; give the municipality to choose")
+        codes = " or ".join(c.municipality for c in candidates)
+        super().__init__(
+            f"postal code {postcode} covers {names}; give the municipality to choose ({codes})"
+        )
         self.postcode = postcode
         self.candidates = candidates
 

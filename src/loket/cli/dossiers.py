@@ -18,12 +18,20 @@ def open_(
     agency: str = typer.Option(..., "--agency"),
     case_type: str = typer.Option(..., "--type"),
     office: str = typer.Option(None, "--office", help="Office id, when routing cannot decide."),
+    municipality: str = typer.Option(
+        None, "--municipality", help="REFNIS code, for a postal code covering several."
+    ),
 ) -> None:
     """Open a dossier at the competent office; prints its reference."""
     try:
         with sessions().begin() as session:
             dossier = open_dossier(
-                session, insz=insz, agency=agency, case_type=case_type, office_id=office
+                session,
+                insz=insz,
+                agency=agency,
+                case_type=case_type,
+                office_id=office,
+                municipality=municipality,
             )
             reference = dossier.reference
     except (InvalidInsz, PeopleError, DossierError, RoutingError) as error:

@@ -1,10 +1,12 @@
 """`loket init`, `loket seed`, `loket serve` and `loket demo`."""
 
+from pathlib import Path
+
 import typer
 from sqlalchemy import func, select
 
 from loket.bootstrap import initialise
-from loket.cli.common import console, engine, print_json, sessions
+from loket.cli.common import console, engine, errors, fail, print_json, sessions
 from loket.people.model import Citizen
 
 
@@ -22,15 +24,47 @@ def _init(as_json: bool = False) -> None:
     )
 
 
-def _seed(people: int, seed: int, as_json: bool = False) -> None:
+def _seed(
+    people: int,
+    seed: int,
+    as_json: bool = False,
+    moves_file: Path | None = None,
+    moves: int | None = None,
+) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from loket.demo.moves import write_moves_csv
     from loket.demo.population import seed_population
 
-    with console.status("seeding"):
-        summary = seed_population(sessions(), people=people, seed=seed)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("seeding citizens", total=people)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = seed_population(sessions(), people=people, seed=seed, progress=advance)
+        written = None
+        if moves_file is not None:
+            wanted = moves if moves is not None else people
+            progress.update(task, description="writing moves", completed=0, total=wanted)
+            written = write_moves_csv(sessions(), moves_file, wanted, seed, progress=advance)
     if as_json:
-        print_json(summary.as_json())
+        data: dict[str, object] = dict(summary.as_json())
+        if moves_file is not None:
+            data["moves_file"] = str(moves_file)
+            data["moves"] = written
+        print_json(data)
     else:
         console.print(f"seeded {summary.citizens} citizens and {summary.dossiers} dossiers")
+        if moves_file is not None:
+            console.print(f"wrote {written} moves to {moves_file}")
 
 
 def _serve(host: str, port: int) -> None:
@@ -52,9 +86,17 @@ def register(app: typer.Typer) -> None:
         people: int = typer.Option(20000, "--people", min=1, help="Citizens to create."),
         seed: int = typer.Option(1, "--seed", help="Random seed; same seed, same data."),
         as_json: bool = typer.Option(False, "--json"),
+        write_moves: Path = typer.Option(
+            None, "--write-moves", dir_okay=False, help="Also write a moves CSV for the citizens."
+        ),
+        moves: int = typer.Option(
+            None, "--moves", min=0, help="Rows for --write-moves (default: one per new citizen)."
+        ),
     ) -> None:
         """Create a synthetic demo population with addresses and dossiers."""
-        _seed(people, seed, as_json)
+        if moves is not None and write_moves is None:
+            fail("--moves: give --write-moves FILE too")
+        _seed(people, seed, as_json, write_moves, moves)
 
     @app.command()
     def serve(
