@@ -3,9 +3,29 @@
 from datetime import date
 from pathlib import Path
 
+import pytest
+from sqlalchemy import delete, func, select
+
 from loket.cases.jurisdiction_import import import_jurisdiction
+from loket.cases.model import Jurisdiction
 from loket.cases.offices import nearest_offices
 from loket.cases.routing import Router
+
+
+@pytest.fixture(autouse=True)
+def restore_jurisdiction(sessions):
+    """Jurisdiction is reference data that the PostgreSQL fixture keeps between tests: put the
+    standard network back after each test here."""
+    with sessions() as session:
+        last_id = session.scalar(select(func.max(Jurisdiction.id)))
+        open_ended = set(
+            session.scalars(select(Jurisdiction.id).where(Jurisdiction.valid_to.is_(None)))
+        )
+    yield
+    with sessions.begin() as session:
+        session.execute(delete(Jurisdiction).where(Jurisdiction.id > last_id))
+        for row in session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(open_ended))):
+            row.valid_to = None
 
 
 def test_a_merger_of_welfare_centres_takes_effect_on_its_day(sessions, tmp_path: Path):

@@ -46,7 +46,8 @@ def test_a_dossier_waiting_on_an_ambiguous_postcode_is_settled_by_hand(sessions)
 def test_a_dossier_cannot_be_handed_to_another_agency(sessions):
     with sessions.begin() as session:
         add_citizen(session, insz=INSZ, family_name="Peeters", given_names="Jan",
-                    birth_date=date(1985, 7, 30), address=NewAddress("Kouter", "1", "9000"))  # fmt: skip
+                    birth_date=date(1985, 7, 30),
+                    address=NewAddress("Kouter", "1", "9000"))  # fmt: skip
         reference = open_dossier(session, insz=INSZ, agency="ocmw", case_type="leefloon").reference
     with sessions.begin() as session:
         try:

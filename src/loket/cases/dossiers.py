@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from loket.cases.choices import DossierStatus, EventKind
@@ -26,8 +27,17 @@ def next_reference(session: Session, office_id: str, year: int) -> str:
     prefix = office_id.upper()
     counter = session.get(ReferenceCounter, (prefix, year), with_for_update=True)
     if counter is None:
-        counter = ReferenceCounter(prefix=prefix, year=year, last=0)
-        session.add(counter)
+        # Two clerks may open the first dossier of the year at once: one insert wins, the other
+        # reads the winner's row under lock.
+        try:
+            with session.begin_nested():
+                session.add(ReferenceCounter(prefix=prefix, year=year, last=0))
+        except IntegrityError:
+            pass
+        counter = session.get(
+            ReferenceCounter, (prefix, year), with_for_update=True, populate_existing=True
+        )
+        assert counter is not None
     counter.last += 1
     session.flush()
     return f"{prefix}-{year}-{counter.last:06d}"

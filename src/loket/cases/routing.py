@@ -158,16 +158,20 @@ class Router:
         `municipality` (a REFNIS code) settles an ambiguous postal code when the caller knows it.
         """
         day = on or date.today()
+        if agency not in self.agencies:
+            raise UnknownAgency(agency, self.agencies)
         refnis_list = self._municipalities_of.get(postcode)
         if refnis_list is None:
-            if agency not in self.agencies:
-                raise UnknownAgency(agency, self.agencies)
             raise UnknownPostcode(postcode)
         office_id = _pick(self._by_postcode.get((agency, postcode)), day)
         if office_id is None:
             if municipality is not None and municipality in refnis_list:
                 refnis_list = (municipality,)
-            if len(refnis_list) > 1:
+            # Only an agency competent by municipality needs to know which municipality it is.
+            by_municipality = any(
+                _pick(self._by_municipality.get((agency, r)), day) for r in refnis_list
+            )
+            if len(refnis_list) > 1 and by_municipality:
                 raise AmbiguousPostcode(
                     postcode,
                     [
@@ -185,8 +189,6 @@ class Router:
             if office_id is None:
                 office_id = _pick(self._national.get(agency), day)
         if office_id is None:
-            if agency not in self.agencies:
-                raise UnknownAgency(agency, self.agencies)
             raise NoJurisdiction(postcode, agency, day)
         return self._offices[office_id]
 

@@ -30,6 +30,7 @@ class _OpenDossier:
     reference: str
     agency: str
     office_id: str
+    opened_on: date
     queued_item_ids: list[int] = field(default_factory=list)
     pending_items: list[dict[str, Any]] = field(default_factory=list)
 
@@ -78,6 +79,7 @@ class ResidenceFollower:
         self._outbox: list[dict[str, Any]] = []
         self._queue: list[dict[str, Any]] = []
         self._resolved: list[dict[str, Any]] = []
+        self._requeued: list[dict[str, Any]] = []
 
     def _load(self, citizen_ids: list[int]) -> None:
         by_id: dict[int, _OpenDossier] = {}
@@ -89,6 +91,7 @@ class ResidenceFollower:
                     Dossier.agency_code,
                     Dossier.office_id,
                     Dossier.citizen_id,
+                    Dossier.opened_on,
                 )
                 .join(CaseType, CaseType.code == Dossier.case_type)
                 .where(
@@ -98,8 +101,8 @@ class ResidenceFollower:
                 )
                 .order_by(Dossier.id)
             )
-            for dossier_id, reference, agency, office_id, citizen_id in rows:
-                item = _OpenDossier(dossier_id, reference, agency, office_id)
+            for dossier_id, reference, agency, office_id, citizen_id, opened_on in rows:
+                item = _OpenDossier(dossier_id, reference, agency, office_id, opened_on)
                 self._dossiers[citizen_id].append(item)
                 by_id[dossier_id] = item
         for part in chunks(sorted(by_id)):
@@ -169,24 +172,47 @@ class ResidenceFollower:
                 queued.append(Queued(dossier.reference, dossier.office_id, reason, detail))
                 continue
             self._resolve_queue(dossier, day)
-            if outcome == dossier.office_id:
-                continue
-            old = dossier.office_id
-            self._events.append(
-                self._event(
-                    dossier, residence, EventKind.TRANSFERRED, old, outcome, reason="address-change"
-                )
-            )
-            dossier.office_id = outcome
-            self._dossier_updates[dossier.id] = outcome
-            extra = {"from_office": old, "to_office": outcome}
-            self._notify("dossier-transferred-out", "office", old, dossier, residence, **extra)
-            self._notify("dossier-transferred-in", "office", outcome, dossier, residence, **extra)
-            self._notify(
-                "dossier-transferred", "citizen", residence.insz, dossier, residence, **extra
-            )
-            transfers.append(Transfer(dossier.reference, old, outcome))
+            if outcome != dossier.office_id:
+                transfers.append(self._transfer(dossier, residence, outcome))
         return transfers, queued
+
+    def place_waiting(self, citizen_id: int, history: list[Residence]) -> list[Transfer]:
+        """After a late move entered the history: a dossier that waits for routing waits at the
+        office competent for the latest routable address since it was opened, as it would had
+        the moves arrived in date order. `history` leaves out the current address."""
+        transfers: list[Transfer] = []
+        newest_first = sorted(history, key=lambda r: r.effective_date, reverse=True)
+        for dossier in self._dossiers.get(citizen_id, []):
+            if not dossier.queued_item_ids:
+                continue
+            for residence in newest_first:
+                if residence.effective_date < dossier.opened_on:
+                    break
+                outcome = self._problem(residence, dossier.agency)
+                if isinstance(outcome, tuple):
+                    continue
+                if outcome != dossier.office_id:
+                    self._requeued.extend(
+                        {"id": item_id, "office_id": outcome} for item_id in dossier.queued_item_ids
+                    )
+                    transfers.append(self._transfer(dossier, residence, outcome))
+                break
+        return transfers
+
+    def _transfer(self, dossier: _OpenDossier, residence: Residence, to_office: str) -> Transfer:
+        old = dossier.office_id
+        self._events.append(
+            self._event(
+                dossier, residence, EventKind.TRANSFERRED, old, to_office, reason="address-change"
+            )
+        )
+        dossier.office_id = to_office
+        self._dossier_updates[dossier.id] = to_office
+        extra = {"from_office": old, "to_office": to_office}
+        self._notify("dossier-transferred-out", "office", old, dossier, residence, **extra)
+        self._notify("dossier-transferred-in", "office", to_office, dossier, residence, **extra)
+        self._notify("dossier-transferred", "citizen", residence.insz, dossier, residence, **extra)
+        return Transfer(dossier.reference, old, to_office)
 
     @staticmethod
     def _event(
@@ -243,6 +269,8 @@ class ResidenceFollower:
             )
         if self._resolved:
             session.execute(update(RoutingQueueItem), self._resolved)
+        if self._requeued:
+            session.execute(update(RoutingQueueItem), self._requeued)
         if self._queue:
             session.execute(insert(RoutingQueueItem), self._queue)
         if self._events:

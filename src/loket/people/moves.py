@@ -176,10 +176,34 @@ def apply_moves(session: Session, moves: list[Move], router: Router) -> list[Mov
     follower.write()
     for citizen_id, move in late:
         _file_into_history(session, citizen_id, move)
+    if late:
+        _place_waiting_dossiers(session, router, late, outcomes)
     if changes:
         session.execute(insert(AddressChange), changes)
     session.flush()
     return outcomes
+
+
+def _place_waiting_dossiers(
+    session: Session, router: Router, late: list[tuple[int, Move]], outcomes: list[MoveOutcome]
+) -> None:
+    """A late move may be the last address an office was competent for: a dossier waiting for
+    routing then waits there, as if the moves had arrived in date order."""
+    newest: dict[int, Move] = {}
+    for citizen_id, move in sorted(late, key=lambda cm: cm[1].effective_date):
+        newest[citizen_id] = move
+    follower = ResidenceFollower(session, router, list(newest))
+    by_event = {outcome.event_id: outcome for outcome in outcomes}
+    for citizen_id, move in newest.items():
+        earlier = session.scalars(
+            select(Address).where(Address.citizen_id == citizen_id, Address.valid_to.is_not(None))
+        )
+        history = [
+            Residence(citizen_id, move.insz, a.event_id or "", a.valid_from, a.postcode, a.country)
+            for a in earlier
+        ]
+        by_event[move.event_id].transfers.extend(follower.place_waiting(citizen_id, history))
+    follower.write()
 
 
 def _change_row(

@@ -33,6 +33,10 @@ class NewAddress:
     box: str | None = None
     country: str = "BE"
 
+    def __post_init__(self) -> None:
+        # "be" typed at a counter is Belgium: every rule compares with the upper-case code.
+        object.__setattr__(self, "country", self.country.strip().upper())
+
 
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
@@ -114,6 +118,8 @@ def current_address(session: Session, citizen_id: int) -> Address | None:
 def address_history(session: Session, citizen_id: int) -> list[Address]:
     return list(
         session.scalars(
-            select(Address).where(Address.citizen_id == citizen_id).order_by(Address.valid_from)
+            select(Address)
+            .where(Address.citizen_id == citizen_id)
+            .order_by(Address.valid_from, Address.id)
         )
     )
