@@ -425,3 +425,13 @@ def test_a_lower_case_country_code_is_belgium_too(sessions):
     outcome = _change(sessions, "ev-1", insz, "8000", date(2025, 3, 1), country="be")
     assert outcome.queued == []
     assert _offices(sessions, refs) == {"leefloon": "ocmw-31005"}
+
+
+def test_a_late_move_that_places_a_waiting_dossier_counts_its_transfer(sessions):
+    insz, refs = _gent_citizen(sessions, ("leefloon",))
+    _change(sessions, "ev-2", insz, "75001", date(2025, 6, 1), "FR")
+    _change(sessions, "ev-1", insz, "2000", date(2025, 1, 1))
+    with sessions() as session:
+        late = session.get(AddressChange, "ev-1")
+        assert late is not None
+        assert (late.applied_as, late.dossiers_transferred) == ("history", 1)

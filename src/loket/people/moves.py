@@ -3,7 +3,9 @@ in step, for a single move over HTTP or a million from a file.
 
 Rules: an event id is applied once; replaying it changes nothing. A citizen's moves take effect
 in effective-date order: a move dated before the current address is filed into the history and
-moves no dossier, because dossiers follow the *current* address.
+moves no open dossier, because dossiers follow the *current* address; only a dossier that waits
+for routing is placed at the office of the latest routable address since it was opened, exactly
+as if the moves had arrived in date order.
 """
 
 from dataclasses import dataclass, field
@@ -178,6 +180,10 @@ def apply_moves(session: Session, moves: list[Move], router: Router) -> list[Mov
         _file_into_history(session, citizen_id, move)
     if late:
         _place_waiting_dossiers(session, router, late, outcomes)
+        moved = {o.event_id: len(o.transfers) for o in outcomes if o.status == "history"}
+        for row in changes:
+            if row["applied_as"] == "history":
+                row["dossiers_transferred"] = moved[row["event_id"]]
     if changes:
         session.execute(insert(AddressChange), changes)
     session.flush()
