@@ -7,6 +7,7 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 import loket.cases.model
+import loket.exchange.model
 import loket.geo.model
 import loket.people.model
 import loket.store.outbox  # noqa: F401  (registers the tables on the metadata)

@@ -1,0 +1,1 @@
+"""Authorised data exchange between agencies, and the tamper-evident access log citizens read."""
