@@ -1,0 +1,78 @@
+"""The access log: every consultation, granted or denied, as canonical JSON chained by SHA-256.
+
+Each entry commits to the previous one: entry_hash = SHA-256(prev_hash as hex || body). An entry
+is appended in the caller's transaction, so a release and its log line commit together or not at
+all (fail closed). Appenders serialise on the single head row, so the chain never forks, also
+with many writers on PostgreSQL.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from loket.exchange.model import AccessLogEntry, AccessLogHead
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(body: dict[str, Any]) -> str:
+    """Sorted keys, no insignificant whitespace, UTF-8 text: the same body always gives the
+    same bytes."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def chain_hash(prev_hash: str, body: str) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + body.encode("utf-8")).hexdigest()
+
+
+def append_entry(
+    session: Session, body: dict[str, Any], recorded_at: datetime | None = None
+) -> AccessLogEntry:
+    """Append one entry after the current head and return it (flushed, not committed).
+
+    `body` needs at least `kind` and `outcome`; `citizen`, `agency`, `actor` and `visible_from`
+    (an ISO date) are copied to searchable columns.
+    """
+    # Take the write lock first (a no-op update): SQLite then serialises writers, PostgreSQL
+    # locks the head row, and nobody reads a head that another writer is about to move.
+    session.execute(
+        update(AccessLogHead).where(AccessLogHead.id == 1).values(seq=AccessLogHead.seq)
+    )
+    head = session.execute(
+        select(AccessLogHead.seq, AccessLogHead.entry_hash).where(AccessLogHead.id == 1)
+    ).one()
+    when = recorded_at or datetime.now(timezone.utc).replace(tzinfo=None)
+    full = {**body, "seq": head.seq + 1, "recorded_at": when.isoformat(timespec="microseconds")}
+    text = canonical_json(full)
+    digest = chain_hash(head.entry_hash, text)
+    visible = full.get("visible_from")
+    entry = AccessLogEntry(
+        seq=head.seq + 1,
+        recorded_at=when,
+        body=text,
+        prev_hash=head.entry_hash,
+        entry_hash=digest,
+        kind=str(full["kind"]),
+        citizen_insz=full.get("citizen"),
+        agency=full.get("agency"),
+        actor=full.get("actor"),
+        outcome=str(full["outcome"]),
+        visible_from=date.fromisoformat(visible) if visible else when.date(),
+    )
+    session.add(entry)
+    session.execute(
+        update(AccessLogHead)
+        .where(AccessLogHead.id == 1)
+        .values(seq=head.seq + 1, entry_hash=digest)
+    )
+    session.flush()
+    return entry
+
+
+def entry_body(entry: AccessLogEntry) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(entry.body)
+    return parsed
