@@ -8,7 +8,7 @@ with many writers on PostgreSQL.
 
 import hashlib
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -45,7 +45,7 @@ def append_entry(
     head = session.execute(
         select(AccessLogHead.seq, AccessLogHead.entry_hash).where(AccessLogHead.id == 1)
     ).one()
-    when = recorded_at or datetime.now(timezone.utc).replace(tzinfo=None)
+    when = recorded_at or datetime.now(UTC).replace(tzinfo=None)
     full = {**body, "seq": head.seq + 1, "recorded_at": when.isoformat(timespec="microseconds")}
     text = canonical_json(full)
     digest = chain_hash(head.entry_hash, text)
