@@ -15,6 +15,10 @@ class Settings(BaseSettings):
     # Moves applied per transaction by `loket import moves`: large enough to amortise a commit,
     # small enough that a killed import loses little work.
     import_batch_size: int = 5000
+    # Demo only: accept the `X-Demo-Citizen` header as a citizen session (no eID login yet).
+    demo_mode: bool = False
+    # Ed25519 key that signs access-log checkpoints; created (mode 0600) on first use.
+    audit_key_file: str = "./var/audit-key.pem"
 
 
 @lru_cache(maxsize=1)

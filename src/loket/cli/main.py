@@ -2,7 +2,17 @@
 
 import typer
 
-from loket.cli import citizens, dossiers, imports, jurisdiction, routing, server, users
+from loket.cli import (
+    audit,
+    citizens,
+    dossiers,
+    exchange,
+    imports,
+    jurisdiction,
+    routing,
+    server,
+    users,
+)
 
 app = typer.Typer(
     help="loket: one front door and one back office for Belgian public services.",
@@ -17,3 +27,5 @@ app.add_typer(users.app, name="user")
 app.add_typer(imports.app, name="import")
 app.add_typer(jurisdiction.app, name="jurisdiction")
 app.add_typer(jurisdiction.offices_app, name="offices")
+app.add_typer(exchange.app, name="exchange")
+app.add_typer(audit.app, name="audit")

@@ -1,5 +1,6 @@
 """`loket init`, `loket seed`, `loket serve` and `loket demo`."""
 
+import os
 from pathlib import Path
 
 import typer
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 from loket.bootstrap import initialise
 from loket.cli.common import console, engine, errors, fail, print_json, sessions
 from loket.people.model import Citizen
+from loket.settings import get_settings
 
 
 def _init(as_json: bool = False) -> None:
@@ -49,12 +51,15 @@ def _seed(
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = seed_population(sessions(), people=people, seed=seed, progress=advance)
-        written = None
-        if moves_file is not None:
-            wanted = moves if moves is not None else people
-            progress.update(task, description="writing moves", completed=0, total=wanted)
-            written = write_moves_csv(sessions(), moves_file, wanted, seed, progress=advance)
+        try:
+            summary = seed_population(sessions(), people=people, seed=seed, progress=advance)
+            written = None
+            if moves_file is not None:
+                wanted = moves if moves is not None else people
+                progress.update(task, description="writing moves", completed=0, total=wanted)
+                written = write_moves_csv(sessions(), moves_file, wanted, seed, progress=advance)
+        except LookupError as error:  # no reference geography or no citizens yet
+            fail(str(error))
     if as_json:
         data: dict[str, object] = dict(summary.as_json())
         if moves_file is not None:
@@ -112,7 +117,10 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port"),
         people: int = typer.Option(20000, "--people", min=1),
     ) -> None:
-        """init, seed when the database has no citizens yet, then serve."""
+        """init, seed when the database has no citizens yet, then serve in demo mode (a citizen
+        may identify with the X-Demo-Citizen header; never use this in production)."""
+        os.environ["LOKET_DEMO_MODE"] = "1"
+        get_settings.cache_clear()
         _init()
         with sessions()() as session:
             empty = not session.scalar(select(func.count()).select_from(Citizen))

@@ -264,6 +264,10 @@ def seed_population(
         addresses += len(chunk.addresses)
         if progress:
             progress(done, people)
+    # Imported here: the registers module writes with this module's bulk_insert.
+    from loket.demo.registers import seed_registers
+
+    seed_registers(sessions, seed)
     with sessions.begin() as session:
         if session.get_bind().dialect.name == "postgresql":
             # Fresh statistics, so that the first import after a bulk load gets good plans.

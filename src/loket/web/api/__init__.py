@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from loket.web.api import citizens, dossiers, health, routing
+from loket.web.api import citizens, dossiers, exchange, health, me, routing
 
 API_PREFIX = "/api/v1"
 
@@ -11,3 +11,5 @@ router.include_router(health.router)
 router.include_router(routing.router)
 router.include_router(dossiers.router)
 router.include_router(citizens.router)
+router.include_router(exchange.router)
+router.include_router(me.router)

@@ -1,0 +1,140 @@
+"""`loket exchange grant | revoke | list | consult`: authorisations and consultations."""
+
+from datetime import date
+
+import typer
+from sqlalchemy.orm import Session
+
+from loket.cases.model import StaffUser
+from loket.cli.common import errors, fail, print_json, sessions
+from loket.exchange.authorisations import (
+    AuthorisationError,
+    authorisation_as_json,
+    grant,
+    list_authorisations,
+    revoke,
+)
+from loket.exchange.consult import consult
+
+app = typer.Typer(help="Data exchange between agencies.", no_args_is_help=True)
+
+# Exit code of a refused consultation, distinct from 2 (bad command-line input).
+DENIED_EXIT = 3
+
+
+def _day(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+
+
+@app.command("grant")
+def grant_(
+    agency: str = typer.Option(..., "--agency", help="The agency that may consult."),
+    category: str = typer.Option(..., "--category"),
+    purpose: str = typer.Option(..., "--purpose"),
+    legal_basis: str = typer.Option(..., "--legal-basis"),
+    valid_from: str = typer.Option(..., "--from", help="First valid day, YYYY-MM-DD."),
+    valid_to: str = typer.Option(None, "--to", help="Last valid day, YYYY-MM-DD."),
+    dossier_types: list[str] = typer.Option(  # noqa: B008 - Typer's way of declaring options
+        [], "--dossier-type", help="Case type whose open dossier justifies it; repeatable."
+    ),
+    embargo_days: int = typer.Option(0, "--embargo-days", help="Days the citizen waits."),
+    legal_reference: str = typer.Option(None, "--legal-reference"),
+    no_dossier_required: bool = typer.Option(False, "--no-dossier-required"),
+) -> None:
+    """Record an authorisation; prints its id."""
+    first = _day("from", valid_from)
+    assert first is not None
+    try:
+        with sessions().begin() as session:
+            authorisation = grant(
+                session,
+                agency,
+                category,
+                purpose,
+                legal_basis,
+                first,
+                _day("to", valid_to),
+                requires_open_dossier=not no_dossier_required,
+                dossier_types=dossier_types,
+                embargo_days=embargo_days,
+                legal_reference=legal_reference,
+                granted_by="cli",
+            )
+            authorisation_id = authorisation.id
+    except AuthorisationError as error:
+        fail(str(error))
+    typer.echo(authorisation_id)
+
+
+@app.command("revoke")
+def revoke_(
+    authorisation_id: int = typer.Argument(..., help="The authorisation's id."),
+    reason: str = typer.Option(..., "--reason"),
+    on: str = typer.Option(None, "--on", help="First day it no longer holds; today by default."),
+) -> None:
+    """End an authorisation."""
+    try:
+        with sessions().begin() as session:
+            revoke(session, authorisation_id, _day("on", on) or date.today(), "cli", reason)
+    except AuthorisationError as error:
+        fail(str(error))
+    typer.echo(f"revoked {authorisation_id}")
+
+
+@app.command("list")
+def list_(
+    agency: str = typer.Option(None, "--agency"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The authorisations, in the order they were granted."""
+    with sessions()() as session:
+        rows = [authorisation_as_json(a) for a in list_authorisations(session, agency=agency)]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        ends = row["valid_to"] or "…"
+        revoked = f" revoked {row['revoked_on']}" if row["revoked_on"] else ""
+        typer.echo(
+            f"{row['id']}\t{row['agency']}\t{row['category']}\t{row['purpose']}\t"
+            f"{row['valid_from']}..{ends}{revoked}"
+        )
+
+
+def _user(session: Session, username: str) -> StaffUser:
+    user = session.get(StaffUser, username)
+    if user is None:
+        fail(f"user: no staff user {username!r}")
+    return user
+
+
+@app.command("consult")
+def consult_(
+    username: str = typer.Option(..., "--user", help="The staff member consulting."),
+    insz: str = typer.Option(..., "--insz"),
+    category: str = typer.Option(..., "--category"),
+    purpose: str = typer.Option(..., "--purpose"),
+    dossier: str = typer.Option(None, "--dossier", help="The dossier that justifies it."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Consult a citizen's data; prints the released fields, or the reason and exits 3."""
+    # The log entry is committed with the answer, a refusal included.
+    with sessions().begin() as session:
+        user = _user(session, username)
+        result = consult(session, user, insz, category, purpose, dossier)
+    if not result.granted:
+        assert result.reason is not None
+        if as_json:
+            print_json({"error": result.reason.value, "message": result.message})
+        errors.print(f"denied ({result.reason.value}): {result.message}", markup=False)
+        raise typer.Exit(DENIED_EXIT)
+    if as_json:
+        print_json(result.fields)
+        return
+    for name, value in (result.fields or {}).items():
+        typer.echo(f"{name}: {value}")
