@@ -167,11 +167,11 @@ class Router:
         if office_id is None:
             if municipality is not None and municipality in refnis_list:
                 refnis_list = (municipality,)
-            # Only an agency competent by municipality needs to know which municipality it is.
-            by_municipality = any(
+            # Only an agency competent by municipality needs to know which municipality it is;
+            # asked only for a postal code of several municipalities, as the check is not free.
+            if len(refnis_list) > 1 and any(
                 _pick(self._by_municipality.get((agency, r)), day) for r in refnis_list
-            )
-            if len(refnis_list) > 1 and by_municipality:
+            ):
                 raise AmbiguousPostcode(
                     postcode,
                     [

@@ -261,6 +261,8 @@ class ResidenceFollower:
         )
 
     def write(self) -> None:
+        # render_nulls keeps rows with None values in one batch; without it the ORM starts a new
+        # INSERT whenever the set of non-None keys changes (one per row in practice).
         session = self._session
         if self._dossier_updates:
             session.execute(
@@ -272,8 +274,12 @@ class ResidenceFollower:
         if self._requeued:
             session.execute(update(RoutingQueueItem), self._requeued)
         if self._queue:
-            session.execute(insert(RoutingQueueItem), self._queue)
+            session.execute(
+                insert(RoutingQueueItem).execution_options(render_nulls=True), self._queue
+            )
         if self._events:
-            session.execute(insert(DossierEvent), self._events)
+            session.execute(insert(DossierEvent).execution_options(render_nulls=True), self._events)
         if self._outbox:
-            session.execute(insert(OutboxMessage), self._outbox)
+            session.execute(
+                insert(OutboxMessage).execution_options(render_nulls=True), self._outbox
+            )

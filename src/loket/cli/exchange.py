@@ -1,12 +1,14 @@
-"""`loket exchange grant | revoke | list | consult`: authorisations and consultations."""
+"""`loket exchange grant | revoke | list | consult | log | anomalies`: authorisations,
+consultations, and the privacy officer's search of the access log and its anomalies."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import typer
 from sqlalchemy.orm import Session
 
 from loket.cases.model import StaffUser
 from loket.cli.common import errors, fail, print_json, sessions
+from loket.exchange.anomalies import AnomalyError, anomaly_report
 from loket.exchange.authorisations import (
     AuthorisationError,
     authorisation_as_json,
@@ -15,11 +17,14 @@ from loket.exchange.authorisations import (
     revoke,
 )
 from loket.exchange.consult import consult
+from loket.exchange.search import SearchError, search_log
 
 app = typer.Typer(help="Data exchange between agencies.", no_args_is_help=True)
 
 # Exit code of a refused consultation, distinct from 2 (bad command-line input).
 DENIED_EXIT = 3
+# `loket exchange anomalies` without --since looks this many days back.
+DEFAULT_REPORT_DAYS = 30
 
 
 def _day(name: str, value: str | None) -> date | None:
@@ -138,3 +143,74 @@ def consult_(
         return
     for name, value in (result.fields or {}).items():
         typer.echo(f"{name}: {value}")
+
+
+@app.command("log")
+def log_(
+    citizen: str = typer.Option(None, "--citizen", help="The citizen's INSZ."),
+    agency: str = typer.Option(None, "--agency"),
+    actor: str = typer.Option(None, "--actor", help="The staff member's username."),
+    outcome: str = typer.Option(None, "--outcome", help="granted or denied."),
+    category: str = typer.Option(None, "--category"),
+    purpose: str = typer.Option(None, "--purpose"),
+    since: str = typer.Option(None, "--since", help="First day, YYYY-MM-DD (UTC)."),
+    until: str = typer.Option(None, "--until", help="Last day, YYYY-MM-DD (UTC)."),
+    limit: int = typer.Option(100, "--limit"),
+    offset: int = typer.Option(0, "--offset"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Search the access log, newest first (for the privacy officer)."""
+    try:
+        with sessions()() as session:
+            found = search_log(
+                session,
+                citizen=citizen,
+                agency=agency,
+                actor=actor,
+                outcome=outcome,
+                category=category,
+                purpose=purpose,
+                since=_day("since", since),
+                until=_day("until", until),
+                limit=limit,
+                offset=offset,
+            )
+    except SearchError as error:
+        fail(str(error))
+    if as_json:
+        print_json([entry.as_json() for entry in found])
+        return
+    for entry in found:
+        body = entry.body
+        typer.echo(
+            f"{entry.seq}\t{entry.recorded_at:%Y-%m-%d %H:%M:%S}\t{body.get('outcome')}\t"
+            f"{body.get('actor')}\t{body.get('agency')}\t{body.get('citizen')}\t"
+            f"{body.get('category')}\t{body.get('purpose')}\t{body.get('reason') or ''}"
+        )
+
+
+@app.command("anomalies")
+def anomalies_(
+    since: str = typer.Option(None, "--since", help="First day, YYYY-MM-DD; 30 days ago."),
+    until: str = typer.Option(None, "--until", help="Last day, YYYY-MM-DD; today."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Consultation patterns worth a question (refusals, no follow-up, outliers, after hours)."""
+    last = _day("until", until) or date.today()
+    first = _day("since", since) or last - timedelta(days=DEFAULT_REPORT_DAYS)
+    try:
+        with sessions()() as session:
+            report = anomaly_report(session, first, last)
+    except AnomalyError as error:
+        fail(str(error))
+    if as_json:
+        print_json([anomaly.as_json() for anomaly in report])
+        return
+    if not report:
+        typer.echo(f"no anomalies from {first} to {last}")
+    for anomaly in report:
+        seqs = ", ".join(str(seq) for seq in anomaly.seqs)
+        typer.echo(
+            f"{anomaly.kind.value}\t{anomaly.actor}\t{anomaly.agency}\t{anomaly.office or '-'}\t"
+            f"{anomaly.count}\t{anomaly.detail}\t(entries {seqs})"
+        )

@@ -173,8 +173,9 @@ def apply_moves(session: Session, moves: list[Move], router: Router) -> list[Mov
 
     if closed:
         session.execute(update(Address), closed)
+    # render_nulls: a None (no box) must not split the rows into one INSERT per key set.
     if new_addresses:
-        session.execute(insert(Address), new_addresses)
+        session.execute(insert(Address).execution_options(render_nulls=True), new_addresses)
     follower.write()
     for citizen_id, move in late:
         _file_into_history(session, citizen_id, move)
@@ -185,7 +186,7 @@ def apply_moves(session: Session, moves: list[Move], router: Router) -> list[Mov
             if row["applied_as"] == "history":
                 row["dossiers_transferred"] = moved[row["event_id"]]
     if changes:
-        session.execute(insert(AddressChange), changes)
+        session.execute(insert(AddressChange).execution_options(render_nulls=True), changes)
     session.flush()
     return outcomes
 

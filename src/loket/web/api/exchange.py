@@ -1,16 +1,18 @@
-"""Consultations of another agency's data, and the privacy officer's authorisations and flags.
+"""Consultations of another agency's data, and the privacy officer's authorisations, flags,
+access-log search and anomaly report.
 
 A refused consultation is answered 403 but still committed: its access-log entry must stay.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
 from loket.cases.choices import Role
 from loket.cases.model import StaffUser
+from loket.exchange.anomalies import AnomalyError, anomaly_report
 from loket.exchange.authorisations import (
     AuthorisationError,
     UnknownAuthorisation,
@@ -20,13 +22,16 @@ from loket.exchange.authorisations import (
     revoke,
 )
 from loket.exchange.consult import consult
+from loket.exchange.search import MAX_LIMIT, SearchError, search_log
 from loket.exchange.transparency import open_flags
 from loket.web.api.errors import api_error, responses
 from loket.web.api.exchange_schemas import (
+    AnomalyOut,
     AuthorisationOut,
     AuthorisationRequest,
     ConsultationRequest,
     DeniedBody,
+    LogEntryOut,
     OpenFlag,
     Released,
     RevocationRequest,
@@ -37,6 +42,8 @@ from loket.web.db import SessionDep
 router = APIRouter(tags=["exchange"])
 
 PRIVACY_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.ADMIN})
+# The anomaly report without `since` looks this many days back.
+ANOMALY_DEFAULT_DAYS = 30
 
 CONSULT_RESPONSES: dict[int | str, dict[str, Any]] = {
     **responses(401, 422),
@@ -159,3 +166,62 @@ def read_open_flags(session: SessionDep, user: StaffDep) -> list[OpenFlag]:
     """Access-log entries citizens did not recognise, waiting for the privacy officer."""
     _privacy_officer(user)
     return [OpenFlag.model_validate(flag.as_json()) for flag in open_flags(session)]
+
+
+@router.get(
+    "/privacy/access-log", response_model=list[LogEntryOut], responses=responses(401, 403, 422)
+)
+def search_access_log(
+    session: SessionDep,
+    user: StaffDep,
+    citizen: Annotated[str | None, Query(max_length=15)] = None,
+    agency: Annotated[str | None, Query(max_length=16)] = None,
+    actor: Annotated[str | None, Query(max_length=64)] = None,
+    outcome: Annotated[str | None, Query(pattern="^(granted|denied)$")] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    purpose: Annotated[str | None, Query(max_length=40)] = None,
+    since: Annotated[date | None, Query(description="First day (UTC), included.")] = None,
+    until: Annotated[date | None, Query(description="Last day (UTC), included.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[LogEntryOut]:
+    """Search the access log, newest first (privacy officers and administrators)."""
+    _privacy_officer(user)
+    try:
+        found = search_log(
+            session,
+            citizen=citizen,
+            agency=agency,
+            actor=actor,
+            outcome=outcome,
+            category=category,
+            purpose=purpose,
+            since=since,
+            until=until,
+            limit=limit,
+            offset=offset,
+        )
+    except SearchError as error:
+        raise api_error(422, "invalid-parameter", str(error), str(error).split(":", 1)[0]) from None
+    return [LogEntryOut.model_validate(entry.as_json()) for entry in found]
+
+
+@router.get(
+    "/privacy/anomalies", response_model=list[AnomalyOut], responses=responses(401, 403, 422)
+)
+def read_anomalies(
+    session: SessionDep,
+    user: StaffDep,
+    since: Annotated[date | None, Query(description="First day; 30 days before `until`.")] = None,
+    until: Annotated[date | None, Query(description="Last day; today.")] = None,
+) -> list[AnomalyOut]:
+    """Consultation patterns worth a question: repeated refusals, no follow-up on the dossier,
+    far more citizens than peers, consultations outside office hours."""
+    _privacy_officer(user)
+    last = until or date.today()
+    first = since or last - timedelta(days=ANOMALY_DEFAULT_DAYS)
+    try:
+        report = anomaly_report(session, first, last)
+    except AnomalyError as error:
+        raise api_error(422, "invalid-parameter", str(error), "until") from None
+    return [AnomalyOut.model_validate(anomaly.as_json()) for anomaly in report]

@@ -119,3 +119,35 @@ class OpenFlag(BaseModel):
     comment: str
     created_at: datetime
     entry: dict[str, Any] = Field(description="The flagged access-log entry, in full.")
+
+
+class LogEntryOut(BaseModel):
+    """One access-log entry as the privacy officer reads it."""
+
+    seq: int
+    recorded_at: datetime
+    kind: str
+    outcome: str = Field(description="`granted` or `denied`.")
+    actor: str | None
+    office: str | None
+    agency: str | None
+    citizen: str | None
+    category: str | None
+    purpose: str | None
+    authorisation: int | None
+    legal_basis: str | None
+    dossier: str | None
+    reason: str | None
+    visible_from: date | None
+
+
+class AnomalyOut(BaseModel):
+    kind: str = Field(
+        description="`repeated-denials`, `no-follow-up`, `peer-outlier` or `outside-office-hours`."
+    )
+    actor: str
+    agency: str | None
+    office: str | None
+    count: int = Field(description="Entries behind it (distinct citizens for `peer-outlier`).")
+    detail: str
+    seqs: list[int] = Field(description="A few of the access-log entries behind it.")
