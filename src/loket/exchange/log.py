@@ -11,12 +11,19 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from loket.exchange.model import AccessLogEntry, AccessLogHead
 
 GENESIS_HASH = "0" * 64
+
+_LOCK_AND_READ_HEAD = (
+    update(AccessLogHead)
+    .where(AccessLogHead.id == 1)
+    .values(seq=AccessLogHead.seq)
+    .returning(AccessLogHead.seq, AccessLogHead.entry_hash)
+)
 
 
 def canonical_json(body: dict[str, Any]) -> str:
@@ -37,14 +44,10 @@ def append_entry(
     `body` needs at least `kind` and `outcome`; `citizen`, `agency`, `actor` and `visible_from`
     (an ISO date) are copied to searchable columns.
     """
-    # Take the write lock first (a no-op update): SQLite then serialises writers, PostgreSQL
-    # locks the head row, and nobody reads a head that another writer is about to move.
-    session.execute(
-        update(AccessLogHead).where(AccessLogHead.id == 1).values(seq=AccessLogHead.seq)
-    )
-    head = session.execute(
-        select(AccessLogHead.seq, AccessLogHead.entry_hash).where(AccessLogHead.id == 1)
-    ).one()
+    # Take the write lock and read the head in one statement (a no-op update): SQLite then
+    # serialises writers, PostgreSQL locks the head row, and nobody reads a head that another
+    # writer is about to move.
+    head = session.execute(_LOCK_AND_READ_HEAD).one()
     when = recorded_at or datetime.now(UTC).replace(tzinfo=None)
     full = {**body, "seq": head.seq + 1, "recorded_at": when.isoformat(timespec="microseconds")}
     text = canonical_json(full)
