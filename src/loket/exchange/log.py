@@ -11,19 +11,28 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from loket.exchange.model import AccessLogEntry, AccessLogHead
 
 GENESIS_HASH = "0" * 64
 
+_HEAD: Table = AccessLogHead.__table__  # type: ignore[assignment]
+_ENTRIES: Table = AccessLogEntry.__table__  # type: ignore[assignment]
+# Core statements, built once: the log is on the path of every consultation.
 _LOCK_AND_READ_HEAD = (
-    update(AccessLogHead)
-    .where(AccessLogHead.id == 1)
-    .values(seq=AccessLogHead.seq)
-    .returning(AccessLogHead.seq, AccessLogHead.entry_hash)
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=_HEAD.c.seq)
+    .returning(_HEAD.c.seq, _HEAD.c.entry_hash)
 )
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=bindparam("new_seq"), entry_hash=bindparam("new_hash"))
+)
+_INSERT_ENTRY = insert(_ENTRIES)
 
 
 def canonical_json(body: dict[str, Any]) -> str:
@@ -39,7 +48,7 @@ def chain_hash(prev_hash: str, body: str) -> str:
 def append_entry(
     session: Session, body: dict[str, Any], recorded_at: datetime | None = None
 ) -> AccessLogEntry:
-    """Append one entry after the current head and return it (flushed, not committed).
+    """Append one entry after the current head (written, not committed) and return a copy of it.
 
     `body` needs at least `kind` and `outcome`; `citizen`, `agency`, `actor` and `visible_from`
     (an ISO date) are copied to searchable columns.
@@ -47,33 +56,29 @@ def append_entry(
     # Take the write lock and read the head in one statement (a no-op update): SQLite then
     # serialises writers, PostgreSQL locks the head row, and nobody reads a head that another
     # writer is about to move.
-    head = session.execute(_LOCK_AND_READ_HEAD).one()
+    connection = session.connection()
+    head = connection.execute(_LOCK_AND_READ_HEAD).one()
     when = recorded_at or datetime.now(UTC).replace(tzinfo=None)
     full = {**body, "seq": head.seq + 1, "recorded_at": when.isoformat(timespec="microseconds")}
     text = canonical_json(full)
     digest = chain_hash(head.entry_hash, text)
     visible = full.get("visible_from")
-    entry = AccessLogEntry(
-        seq=head.seq + 1,
-        recorded_at=when,
-        body=text,
-        prev_hash=head.entry_hash,
-        entry_hash=digest,
-        kind=str(full["kind"]),
-        citizen_insz=full.get("citizen"),
-        agency=full.get("agency"),
-        actor=full.get("actor"),
-        outcome=str(full["outcome"]),
-        visible_from=date.fromisoformat(visible) if visible else when.date(),
-    )
-    session.add(entry)
-    session.execute(
-        update(AccessLogHead)
-        .where(AccessLogHead.id == 1)
-        .values(seq=head.seq + 1, entry_hash=digest)
-    )
-    session.flush()
-    return entry
+    values = {
+        "seq": head.seq + 1,
+        "recorded_at": when,
+        "body": text,
+        "prev_hash": head.entry_hash,
+        "entry_hash": digest,
+        "kind": str(full["kind"]),
+        "citizen_insz": full.get("citizen"),
+        "agency": full.get("agency"),
+        "actor": full.get("actor"),
+        "outcome": str(full["outcome"]),
+        "visible_from": date.fromisoformat(visible) if visible else when.date(),
+    }
+    connection.execute(_INSERT_ENTRY, values)
+    connection.execute(_MOVE_HEAD, {"new_seq": head.seq + 1, "new_hash": digest})
+    return AccessLogEntry(**values)
 
 
 def entry_body(entry: AccessLogEntry) -> dict[str, Any]:
