@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from loket.cli.common import errors, fail, print_json, sessions
+from loket.cli.common import fail, print_json, progress_bar, sessions
 from loket.people.import_moves import import_moves
 from loket.settings import get_settings
 from loket.store.csvio import CsvFormatError
@@ -20,19 +19,7 @@ def moves(
 ) -> None:
     """Apply address changes; dossiers follow; prints a JSON summary."""
     size = batch_size or get_settings().import_batch_size
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("applying moves", total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with progress_bar("applying moves") as (advance, _):
         try:
             summary = import_moves(sessions(), path, size, advance)
         except CsvFormatError as error:

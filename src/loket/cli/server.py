@@ -7,7 +7,7 @@ import typer
 from sqlalchemy import func, select
 
 from loket.bootstrap import initialise
-from loket.cli.common import console, engine, errors, fail, print_json, sessions
+from loket.cli.common import console, engine, fail, print_json, progress_bar, sessions
 from loket.people.model import Citizen
 from loket.settings import get_settings
 
@@ -33,30 +33,16 @@ def _seed(
     moves_file: Path | None = None,
     moves: int | None = None,
 ) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from loket.demo.moves import write_moves_csv
     from loket.demo.population import seed_population
 
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("seeding citizens", total=people)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with progress_bar("seeding citizens", people) as (advance, relabel):
         try:
             summary = seed_population(sessions(), people=people, seed=seed, progress=advance)
             written = None
             if moves_file is not None:
                 wanted = moves if moves is not None else people
-                progress.update(task, description="writing moves", completed=0, total=wanted)
+                relabel("writing moves")
                 written = write_moves_csv(sessions(), moves_file, wanted, seed, progress=advance)
         except LookupError as error:  # no reference geography or no citizens yet
             fail(str(error))

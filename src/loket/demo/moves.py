@@ -13,18 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from loket.demo.geography import Place, Places
 from loket.demo.names import ABROAD, STREETS
 from loket.demo.population import REFERENCE_DAY
+from loket.people.import_moves import COLUMNS
 from loket.people.model import Address, Citizen
 
-COLUMNS = [
-    "event_id",
-    "insz",
-    "effective_date",
-    "street",
-    "house_number",
-    "box",
-    "postcode",
-    "country",
-]
 CHUNK = 20_000
 OTHER_MUNICIPALITY_SHARE = 0.5
 ABROAD_SHARE = 0.01
