@@ -5,6 +5,7 @@ are accepted. A bad row never stops a file: it goes to `<input>.rejects.csv` wit
 number and reason.
 """
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -16,31 +17,40 @@ class CsvFormatError(ValueError):
     """The file as a whole cannot be read (no header, missing columns)."""
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+def _encoding(path: Path) -> str:
+    """utf-8-sig when the whole file is UTF-8, else cp1252; checked a block at a time, so that
+    a file of a million rows is never held in memory as a whole."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    with path.open("rb") as file:
+        try:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
 
 
 def read_rows(path: Path, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for each data row; CsvFormatError when a required column is missing."""
-    text = _decode(path.read_bytes())
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    if reader.fieldnames is None:
-        raise CsvFormatError(f"{path.name}: the file is empty; a header row is required")
-    header = [name.strip().lower() for name in reader.fieldnames]
-    reader.fieldnames = header
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise CsvFormatError(f"{path.name}: missing column(s) {', '.join(missing)}")
-    for row in reader:
-        line = reader.line_num
-        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-            continue
-        yield line, {k: (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
+    """(line number, row) for each data row, streamed from the file; CsvFormatError when a
+    required column is missing."""
+    with path.open(encoding=_encoding(path), errors="replace", newline="") as file:
+        first_line = file.readline()
+        file.seek(0)
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        reader = csv.DictReader(file, delimiter=delimiter)
+        if reader.fieldnames is None:
+            raise CsvFormatError(f"{path.name}: the file is empty; a header row is required")
+        header = [name.strip().lower() for name in reader.fieldnames]
+        reader.fieldnames = header
+        missing = [column for column in required if column not in header]
+        if missing:
+            raise CsvFormatError(f"{path.name}: missing column(s) {', '.join(missing)}")
+        for row in reader:
+            line = reader.line_num
+            if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                continue
+            yield line, {k: (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
 
 
 def rejects_path(path: Path) -> Path:
