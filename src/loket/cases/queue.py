@@ -7,12 +7,13 @@ agency, or until a later address change makes it routable again.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from loket.cases.choices import EventKind
 from loket.cases.dossiers import DossierError, get_dossier
 from loket.cases.model import Dossier, DossierEvent, Office, RoutingQueueItem
+from loket.cases.transfers import transfer_notifications
 from loket.people.model import Citizen
 from loket.store.outbox import OutboxMessage
 
@@ -75,19 +76,9 @@ def transfer_dossier(
     )
     dossier.office_id = office.id
     insz = session.scalar(select(Citizen.insz).where(Citizen.id == dossier.citizen_id))
-    payload = {
-        "reference": reference,
-        "effective_date": day.isoformat(),
-        "from_office": old,
-        "to_office": office.id,
-    }
-    for topic, kind, recipient in (
-        ("dossier-transferred-out", "office", old),
-        ("dossier-transferred-in", "office", office.id),
-        ("dossier-transferred", "citizen", insz or ""),
-    ):
-        session.add(
-            OutboxMessage(topic=topic, recipient_kind=kind, recipient_id=recipient, payload=payload)
-        )
+    about = {"reference": reference, "effective_date": day.isoformat()}
+    session.execute(
+        insert(OutboxMessage), transfer_notifications(about, old, office.id, insz or "")
+    )
     session.flush()
     return dossier

@@ -62,6 +62,22 @@ class Residence:
     country: str
 
 
+def transfer_notifications(
+    about: dict[str, Any], from_office: str, to_office: str, insz: str
+) -> list[dict[str, Any]]:
+    """The three outbox rows of a transfer: to the old office, the new office and the citizen."""
+    payload = {**about, "from_office": from_office, "to_office": to_office}
+    return [
+        {"topic": topic, "recipient_kind": kind, "recipient_id": recipient, "payload": payload,
+         "sent_at": None}
+        for topic, kind, recipient in (
+            ("dossier-transferred-out", "office", from_office),
+            ("dossier-transferred-in", "office", to_office),
+            ("dossier-transferred", "citizen", insz),
+        )
+    ]  # fmt: skip
+
+
 def chunks(values: list[Any], size: int = CHUNK) -> list[list[Any]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
@@ -208,10 +224,18 @@ class ResidenceFollower:
         )
         dossier.office_id = to_office
         self._dossier_updates[dossier.id] = to_office
-        extra = {"from_office": old, "to_office": to_office}
-        self._notify("dossier-transferred-out", "office", old, dossier, residence, **extra)
-        self._notify("dossier-transferred-in", "office", to_office, dossier, residence, **extra)
-        self._notify("dossier-transferred", "citizen", residence.insz, dossier, residence, **extra)
+        self._outbox.extend(
+            transfer_notifications(
+                {
+                    "reference": dossier.reference,
+                    "effective_date": residence.effective_date.isoformat(),
+                    "address_event_id": residence.event_id,
+                },
+                old,
+                to_office,
+                residence.insz,
+            )
+        )
         return Transfer(dossier.reference, old, to_office)
 
     @staticmethod
