@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,6 +47,10 @@ class Office(Base):
     # {"mon": "09:00-12:00", ...}; a missing day means closed.
     opening_hours: Mapped[dict[str, str]] = mapped_column(JSON)
     staff_fte: Mapped[float] = mapped_column(Float, default=0.0)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    step_free_access: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # How many appointments the office can hold at the same time.
+    appointment_desks: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class Jurisdiction(Base):
@@ -112,6 +117,11 @@ class DossierEvent(Base):
     reason: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
     address_event_id: Mapped[str | None] = mapped_column(String(64))
+    # How the event reached loket (contact.choices.Channel) and who caused it: a staff
+    # username, "citizen", or "system"; `mandate_id` when a proxy acted for the citizen.
+    channel: Mapped[str | None] = mapped_column(String(16))
+    actor: Mapped[str | None] = mapped_column(String(64))
+    mandate_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class RoutingQueueItem(Base):
@@ -148,4 +158,6 @@ class StaffUser(Base):
     office_id: Mapped[str | None] = mapped_column(ForeignKey("office.id"))
     token_id: Mapped[str] = mapped_column(String(16), unique=True)
     token_hash: Mapped[str] = mapped_column(String(200))
+    # Argon2 hash of the password for the staff pages; None until one is set.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

@@ -54,6 +54,12 @@ CASE_TYPES = [
      "Steuereintreibung", "Tax collection", True, Confidentiality.NORMAL),
     ("maintenance-claim", "davo", "Alimentatievordering", "Créance alimentaire",
      "Unterhaltsforderung", "Maintenance claim recovery", False, Confidentiality.SENSITIVE),
+    ("tax-question", "fin", "Vraag over een belastinginvordering",
+     "Question sur un recouvrement d'impôt", "Frage zu einer Steuereintreibung",
+     "Question about a tax collection", True, Confidentiality.NORMAL),
+    ("situation-change", "ocmw", "Melding van een gewijzigde situatie",
+     "Signalement d'un changement de situation", "Meldung einer geänderten Situation",
+     "Report of a change in situation", True, Confidentiality.SENSITIVE),
 ]  # fmt: skip
 
 
@@ -146,7 +152,21 @@ def _regional_office(session: Session, agency: str, spec: RegionalOffice) -> Off
         languages=list(spec.languages),
         opening_hours=WEEKDAY_HOURS,
         staff_fte=40.0,
+        phone=_demo_phone(spec.postcode),
+        step_free_access=True,
+        appointment_desks=_desks(40.0),
     )
+
+
+def _demo_phone(code: str) -> str:
+    """A made-up number in the national-rate 078 range, stable per office."""
+    digits = f"{int(code) % 1_000_000:06d}"
+    return f"078 {digits[:2]} {digits[2:4]} {digits[4:]}"
+
+
+def _desks(staff_fte: float) -> int:
+    """Appointment desks an office can staff at once: one per three full-time staff."""
+    return max(1, int(staff_fte // 3))
 
 
 def _nearest(point: tuple[float, float], offices: list[Office]) -> Office:
@@ -196,6 +216,10 @@ def build_network(session: Session) -> int:
             languages=_languages(m),
             opening_hours=WEEKDAY_HOURS,
             staff_fte=6.0,
+            phone=_demo_phone(m.refnis),
+            # Older town halls without a lift: about one office in seven, spread evenly.
+            step_free_access=int(m.refnis) % 7 != 3,
+            appointment_desks=_desks(6.0),
         )
         created.append(office)
         session.add(office)

@@ -6,9 +6,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+import loket.applications.model
 import loket.cases.model
+import loket.contact.model
 import loket.exchange.model
 import loket.geo.model
+import loket.logins.model
 import loket.people.model
 import loket.store.outbox  # noqa: F401  (registers the tables on the metadata)
 from loket.store.base import Base

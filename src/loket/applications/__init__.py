@@ -1,0 +1,1 @@
+"""Citizens' requests (living wage, tax question, change in situation), first step to dossier."""

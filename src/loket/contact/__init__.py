@@ -1,0 +1,1 @@
+"""A person in reach: call-backs, appointments, counter visits, mandates and feedback."""
