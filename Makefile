@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+
+# Extract the texts to translate and merge them into the four catalogues; translate every new
+# or fuzzy entry before committing (tests/web/test_catalogues.py fails until then).
+messages: $(STAMP)
+	mkdir -p var && $(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o var/messages.pot .
+	for lang in nl fr de en; do \
+	  if [ -f src/loket/web/locales/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update --no-location --omit-header -l $$lang -D messages -i var/messages.pot -d src/loket/web/locales; \
+	  else \
+	    $(BIN)/pybabel init -l $$lang -D messages -i var/messages.pot -d src/loket/web/locales; \
+	  fi; \
+	done
 
 # The figures in benchmarks/RESULTS.md; the 1,000,000-move runs are spelled out there.
 bench: $(STAMP)

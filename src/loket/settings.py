@@ -19,6 +19,17 @@ class Settings(BaseSettings):
     demo_mode: bool = False
     # Ed25519 key that signs access-log checkpoints; created (mode 0600) on first use.
     audit_key_file: str = "./var/audit-key.pem"
+    # Browser cookies carry the Secure flag; `loket demo` on plain http://127.0.0.1 turns it off.
+    cookie_secure: bool = True
+    # Hours a browser session lasts without a new login.
+    session_hours: int = 8
+    # Days a saved request can be resumed with its code.
+    resume_days: int = 30
+    # OpenID Connect to the federal authentication service (production citizen login).
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_redirect_uri: str = ""
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ from itertools import count
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.cases.dossiers import open_dossier
@@ -76,3 +77,81 @@ def make_token(sessions: sessionmaker[Session]) -> Callable[..., str]:
         return token
 
     return make
+
+
+# ---- HTML pages -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pages(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """A browser-like client for the HTML pages, in demo mode over plain http."""
+    from loket.settings import get_settings
+
+    monkeypatch.setenv("LOKET_DEMO_MODE", "1")
+    monkeypatch.setenv("LOKET_COOKIE_SECURE", "0")
+    get_settings.cache_clear()
+    with TestClient(create_app(database_url), follow_redirects=False) as test_client:
+        yield test_client
+    get_settings.cache_clear()
+
+
+def csrf_of(client: TestClient) -> str:
+    """The CSRF token a page would put in its forms (fetching a page first when needed)."""
+    from loket.web.pages.rendering import CSRF_COOKIE
+
+    if CSRF_COOKIE not in client.cookies:
+        client.get("/")
+    return str(client.cookies[CSRF_COOKIE])
+
+
+def post_form(client: TestClient, url: str, data: dict[str, str] | None = None) -> Response:
+    """POST a form as a page would: with the CSRF token."""
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_of(client)})
+
+
+@pytest.fixture
+def sign_in_citizen(sessions: sessionmaker[Session]) -> Callable[[TestClient, str], None]:
+    """Give `client` a citizen session for INSZ `insz` (what the eID login ends in)."""
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from loket.logins.service import start_citizen_session
+    from loket.people.model import Citizen
+    from loket.web.pages.viewer import SESSION_COOKIE
+
+    def sign_in(client: TestClient, insz: str) -> None:
+        with sessions.begin() as session:
+            citizen_id = session.scalar(select(Citizen.id).where(Citizen.insz == insz))
+            assert citizen_id is not None, insz
+            _login, token = start_citizen_session(session, citizen_id, datetime.now())
+        client.cookies.set(SESSION_COOKIE, token)
+
+    return sign_in
+
+
+@pytest.fixture
+def sign_in_staff(sessions: sessionmaker[Session]) -> Callable[..., str]:
+    """Create a staff user with a password, sign `client` in; returns the username."""
+    from datetime import datetime
+
+    from loket.logins.service import set_password, staff_login
+    from loket.web.pages.viewer import SESSION_COOKIE
+
+    usernames = count(1)
+
+    def sign_in(
+        client: TestClient,
+        role: str = "case-worker",
+        agency: str = "ocmw",
+        office: str | None = "ocmw-44021",
+    ) -> str:
+        username = f"staff-{role}-{next(usernames)}"
+        with sessions.begin() as session:
+            add_user(session, username, role, agency, office)
+            set_password(session, username, "correct horse battery")
+            _login, token = staff_login(session, username, "correct horse battery", datetime.now())
+        client.cookies.set(SESSION_COOKIE, token)
+        return username
+
+    return sign_in

@@ -106,6 +106,8 @@ def register(app: typer.Typer) -> None:
         """init, seed when the database has no citizens yet, then serve in demo mode (a citizen
         may identify with the X-Demo-Citizen header; never use this in production)."""
         os.environ["LOKET_DEMO_MODE"] = "1"
+        # The demo is served over plain http on loopback, where a Secure cookie would be lost.
+        os.environ.setdefault("LOKET_COOKIE_SECURE", "0")
         get_settings.cache_clear()
         _init()
         with sessions()() as session:
