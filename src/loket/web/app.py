@@ -13,7 +13,7 @@ from loket.settings import get_settings
 from loket.store.engine import make_engine, session_factory
 from loket.web import api
 from loket.web.api.errors import invalid_request
-from loket.web.pages import home, login
+from loket.web.pages import home, login, my
 from loket.web.pages.errors import page_or_api_error
 from loket.web.pages.rendering import TEMPLATES
 
@@ -23,7 +23,7 @@ services. Staff operations need the API token printed by `loket user add`, sent 
 
 
 # The HTML pages, in the order their paths are matched.
-PAGE_ROUTERS = [home.router, login.router]
+PAGE_ROUTERS = [home.router, login.router, my.router]
 
 
 def create_app(database_url: str | None = None) -> FastAPI:

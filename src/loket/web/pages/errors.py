@@ -1,11 +1,14 @@
 """Errors on pages are pages too: a plain explanation and a way on, in the reader's language."""
 
+from datetime import datetime
+
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loket.web.pages.rendering import gettext_for, redirect, render
+from loket.web.pages.viewer import SESSION_COOKIE, load_viewer
 
 
 def _texts(request: Request, status: int) -> tuple[str, str]:
@@ -34,5 +37,11 @@ async def page_or_api_error(request: Request, error: Exception) -> Response:
     if error.status_code == 401 and request.method == "GET":
         target = "/staff/login" if request.url.path.startswith(("/staff", "/privacy")) else "/login"
         return redirect(request, f"{target}?next={request.url.path}")
+    # The request's own transaction was rolled back, which expired what it had loaded: read who
+    # is looking again, in a short session of its own, so the header still shows it.
+    with request.app.state.sessions() as session:
+        request.state.viewer = load_viewer(
+            session, request.cookies.get(SESSION_COOKIE), datetime.now()
+        )
     title, message = _texts(request, error.status_code)
     return render(request, "error.html", {"title": title, "message": message}, error.status_code)
