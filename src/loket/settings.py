@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_redirect_uri: str = ""
+    # The ID-token claim that carries the national register number.
+    oidc_nrn_claim: str = "egovNRN"
 
 
 @lru_cache(maxsize=1)

@@ -1,14 +1,16 @@
 """Citizen sign-in: the demo login in demo mode, OpenID Connect to the federal authentication
 service in production, and a failed eID login that always leads to a person."""
 
+import logging
 import secrets
 from datetime import datetime
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from loket.logins import oidc
+from loket.logins.oidc import OidcConfig
 from loket.logins.service import demo_citizens, end_session, start_citizen_session
 from loket.people.identifiers import InvalidInsz, validate_insz
 from loket.people.model import Citizen
@@ -17,6 +19,7 @@ from loket.web.db import SessionDep
 from loket.web.pages.forms import FormDep, field
 from loket.web.pages.rendering import (
     CSRF_COOKIE,
+    finish,
     gettext_for,
     redirect,
     render,
@@ -26,6 +29,8 @@ from loket.web.pages.rendering import (
 from loket.web.pages.viewer import SESSION_COOKIE, ViewerDep
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
+OIDC_COOKIE = "loket_oidc"
 
 
 def oidc_configured() -> bool:
@@ -83,27 +88,61 @@ def demo_login(request: Request, session: SessionDep, form: FormDep) -> Response
     return response
 
 
+def oidc_config() -> OidcConfig:
+    settings = get_settings()
+    return OidcConfig(
+        settings.oidc_issuer,
+        settings.oidc_client_id,
+        settings.oidc_client_secret,
+        settings.oidc_redirect_uri,
+        settings.oidc_nrn_claim,
+    )
+
+
 @router.get("/login/oidc")
 def oidc_start(request: Request) -> Response:
     """Send the browser to the federal authentication service (eID, itsme)."""
-    settings = get_settings()
     if not oidc_configured():
         return redirect(request, "/login/failed")
-    state = secrets.token_urlsafe(24)
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": settings.oidc_client_id,
-            "redirect_uri": settings.oidc_redirect_uri,
-            "scope": "openid profile egovnrn",
-            "state": state,
-            "nonce": secrets.token_urlsafe(24),
-        }
-    )
+    try:
+        provider = oidc.discover(oidc_config())
+    except (OSError, ValueError, oidc.OidcError) as error:
+        log.warning("OIDC discovery failed: %s", error)
+        return redirect(request, "/login/failed")
+    state, nonce = oidc.new_state_and_nonce()
     response = Response(
-        status_code=303, headers={"Location": f"{settings.oidc_issuer}/authorize?{query}"}
+        status_code=303,
+        headers={"Location": oidc.authorization_url(oidc_config(), provider, state, nonce)},
     )
-    set_cookie(response, "loket_oidc_state", state, max_age=600)
+    set_cookie(response, OIDC_COOKIE, f"{state}.{nonce}", max_age=600)
+    return finish(request, response)
+
+
+@router.get("/login/oidc/callback")
+def oidc_callback(
+    request: Request, session: SessionDep, code: str = "", state: str = "", error: str = ""
+) -> Response:
+    """The provider sends the browser back here; any failure leads to a person, not a dead end."""
+    expected_state, _, nonce = request.cookies.get(OIDC_COOKIE, "").partition(".")
+    failed = redirect(request, "/login/failed")
+    failed.delete_cookie(OIDC_COOKIE, path="/")
+    if error or not code or not expected_state or not secrets.compare_digest(state, expected_state):
+        return failed
+    try:
+        number = validate_insz(oidc.national_number(oidc_config(), code, nonce))[0]
+    except (OSError, ValueError, oidc.OidcError) as problem:
+        log.warning("OIDC login refused: %s", problem)
+        return failed
+    citizen = session.scalar(select(Citizen).where(Citizen.insz == number))
+    if citizen is None:
+        return failed
+    _login, token = start_citizen_session(
+        session, citizen.id, datetime.now(), get_settings().session_hours
+    )
+    response = redirect(request, "/my/")
+    response.delete_cookie(OIDC_COOKIE, path="/")
+    set_cookie(response, SESSION_COOKIE, token)
+    set_cookie(response, CSRF_COOKIE, secrets.token_urlsafe(32))
     return response
 
 
