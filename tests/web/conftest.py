@@ -71,6 +71,9 @@ def make_token(sessions: sessionmaker[Session]) -> Callable[..., str]:
     usernames = count(1)
 
     def make(role: str = "case-worker", agency: str = "ocmw", office: str | None = None) -> str:
+        # A welfare centre's staff belong to one centre; most tests' citizens live in Gent.
+        if agency == "ocmw" and office is None:
+            office = "ocmw-44021"
         with sessions.begin() as session:
             username = f"{role}-{agency}-{next(usernames)}"
             token: str = add_user(session, username, role, agency, office)[1]

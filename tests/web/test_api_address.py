@@ -103,6 +103,10 @@ def test_a_move_over_http_transfers_the_dossiers(
         ("tax-collection", "fin-antwerpen"),
     ]
 
+    # The dossier is Antwerpen's now: Gent no longer sees it, Antwerpen does.
+    gone = client.get(f"/api/v1/dossiers/{references['leefloon']}", headers=auth(token))
+    assert gone.status_code == 404
+    token = make_token("case-worker", "ocmw", "ocmw-11002")
     dossier = client.get(f"/api/v1/dossiers/{references['leefloon']}", headers=auth(token))
     assert dossier.status_code == 200
     body = dossier.json()

@@ -73,16 +73,30 @@ def test_staff_of_another_agency_cannot_tell_the_dossier_exists(
     ].replace("OCMW-44021-2024-999999", "R")
 
 
-def test_visibility_is_by_agency_not_by_office(
+def test_a_welfare_centre_sees_only_its_own_dossiers(
     client: TestClient,
     make_citizen: Callable[..., str],
     make_dossier: Callable[[str, str, str], str],
     make_token: Callable[..., str],
 ) -> None:
-    """Today's rule: a clerk of the Antwerpen welfare centre sees a dossier of Gent's."""
+    """Each OCMW is a body of its own: Antwerpen's clerk does not see a dossier of Gent's."""
     reference = make_dossier(make_citizen("9000"), "ocmw", "leefloon")
-    token = make_token("counter-clerk", "ocmw", "ocmw-11002")
-    assert client.get(f"/api/v1/dossiers/{reference}", headers=auth(token)).status_code == 200
+    antwerpen = make_token("counter-clerk", "ocmw", "ocmw-11002")
+    gent = make_token("counter-clerk", "ocmw", "ocmw-44021")
+    assert client.get(f"/api/v1/dossiers/{reference}", headers=auth(antwerpen)).status_code == 404
+    assert client.get(f"/api/v1/dossiers/{reference}", headers=auth(gent)).status_code == 200
+
+
+def test_a_federal_agency_sees_its_dossiers_at_every_office(
+    client: TestClient,
+    make_citizen: Callable[..., str],
+    make_dossier: Callable[[str, str, str], str],
+    make_token: Callable[..., str],
+) -> None:
+    """FPS Finance is one body: its Antwerpen office reads a tax dossier held in Gent."""
+    reference = make_dossier(make_citizen("9000"), "fin", "tax-collection")
+    antwerpen = make_token("case-worker", "fin", "fin-antwerpen")
+    assert client.get(f"/api/v1/dossiers/{reference}", headers=auth(antwerpen)).status_code == 200
 
 
 def test_a_fin_case_worker_reads_a_tax_dossier(

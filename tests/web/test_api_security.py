@@ -43,7 +43,7 @@ def test_forged_tokens_are_401(
 ) -> None:
     _, reference = leefloon
     with sessions.begin() as session:
-        alice, alice_token = add_user(session, "alice", "case-worker", "ocmw")
+        alice, alice_token = add_user(session, "alice", "case-worker", "ocmw", "ocmw-44021")
         _, bob_token = add_user(session, "bob", "case-worker", "ocmw")
         _, gone_token = add_user(session, "gone", "case-worker", "ocmw")
     alice_id, _, alice_secret = alice_token.partition(".")
@@ -145,4 +145,4 @@ def test_the_front_page_is_plain_html_without_script(client: TestClient) -> None
     assert page.headers["content-type"].startswith("text/html")
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert "<script" not in page.text.lower()
-    assert 'href="/api/v1/health"' in page.text and 'href="/docs"' in page.text
+    assert 'href="/services/leefloon"' in page.text and 'href="/help/callback"' in page.text

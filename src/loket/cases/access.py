@@ -12,18 +12,30 @@ from loket.cases.model import Dossier, StaffUser
 ADDRESS_CHANGE_ROLES = frozenset({Role.CASE_WORKER, Role.COUNTER_CLERK, Role.ADMIN})
 
 
+# Each OCMW/CPAS is a public body of its own municipality: its staff see only its dossiers. The
+# federal agencies are one body each, whatever office a dossier is at.
+ONE_BODY_PER_OFFICE = frozenset({"ocmw"})
+
+
 def visible_dossiers(user: StaffUser) -> Select[Dossier]:
     """The dossiers a staff user may see.
 
-    A member of staff may see a dossier only when it belongs to their own agency. Dossiers of
-    other agencies are not shown, and the answer does not tell whether they exist.
+    A member of staff may see a dossier only when it belongs to their own agency and, for the
+    welfare centres (each a body of its own), only when it is at their own office; welfare
+    centre staff without an office see none. Other dossiers are not shown, and the answer does
+    not tell whether they exist.
     """
-    return select(Dossier).where(Dossier.agency_code == user.agency_code)
+    query = select(Dossier).where(Dossier.agency_code == user.agency_code)
+    if user.agency_code in ONE_BODY_PER_OFFICE:
+        query = query.where(Dossier.office_id == user.office_id)
+    return query
 
 
 def can_see(user: StaffUser, dossier: Dossier) -> bool:
     """The rule of `visible_dossiers` for one dossier already read."""
-    return dossier.agency_code == user.agency_code
+    if dossier.agency_code != user.agency_code:
+        return False
+    return user.agency_code not in ONE_BODY_PER_OFFICE or dossier.office_id == user.office_id
 
 
 def may_record_address_change(user: StaffUser) -> bool:

@@ -58,9 +58,36 @@ def _seed(
             console.print(f"wrote {written} moves to {moves_file}")
 
 
-def _serve(host: str, port: int) -> None:
+def _print_demo_staff() -> None:
+    """Create the demo staff users when missing and show how to sign in as them."""
+    from rich.table import Table
+
+    from loket.demo.staff import demo_login_rows, ensure_demo_staff
+
+    with sessions().begin() as session:
+        rows = demo_login_rows(ensure_demo_staff(session))
+    table = Table(title="Demo staff sign-in at /staff/login (made-up data only)")
+    for column in ("username", "role", "office", "password"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _serve(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
+    if workers > 1:
+        # Each worker process builds its own app (and database pool) from the settings.
+        uvicorn.run(
+            "loket.web.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
     from loket.web.app import create_app
 
     uvicorn.run(create_app(), host=host, port=port)
@@ -93,9 +120,12 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host"),
         port: int = typer.Option(8000, "--port"),
+        workers: int = typer.Option(
+            1, "--workers", min=1, help="Worker processes; one per CPU core is a good start."
+        ),
     ) -> None:
         """Serve the web pages and the JSON API."""
-        _serve(host, port)
+        _serve(host, port, workers)
 
     @app.command()
     def demo(
@@ -114,4 +144,5 @@ def register(app: typer.Typer) -> None:
             empty = not session.scalar(select(func.count()).select_from(Citizen))
         if empty:
             _seed(people, 1)
+        _print_demo_staff()
         _serve(host, port)

@@ -36,6 +36,8 @@ class CallbackRequest(Base):
     with_expert: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(16))
+    # Set when a proxy asked for the citizen under a mandate.
+    mandate_id: Mapped[int | None] = mapped_column(ForeignKey("mandate.id"))
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     handled_by: Mapped[str | None] = mapped_column(String(64))
@@ -63,6 +65,8 @@ class Appointment(Base):
     needs_step_free: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(16))
+    # Set when a proxy booked for the citizen under a mandate.
+    mandate_id: Mapped[int | None] = mapped_column(ForeignKey("mandate.id"))
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 

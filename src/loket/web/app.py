@@ -1,19 +1,33 @@
 """The FastAPI application: the JSON API under /api/v1, /openapi.json, /docs and the pages."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from loket import __version__
 from loket.settings import get_settings
 from loket.store.engine import make_engine, session_factory
 from loket.web import api
 from loket.web.api.errors import invalid_request
-from loket.web.pages import home, login, my
+from loket.web.pages import (
+    accessibility,
+    contact,
+    counter,
+    home,
+    login,
+    mandates,
+    my,
+    privacy,
+    requests,
+    services,
+    staff,
+    staff_dossier,
+)
 from loket.web.pages.errors import page_or_api_error
 from loket.web.pages.rendering import TEMPLATES
 
@@ -23,7 +37,20 @@ services. Staff operations need the API token printed by `loket user add`, sent 
 
 
 # The HTML pages, in the order their paths are matched.
-PAGE_ROUTERS = [home.router, login.router, my.router]
+PAGE_ROUTERS = [
+    home.router,
+    login.router,
+    contact.router,
+    mandates.router,
+    accessibility.router,
+    my.router,
+    services.router,
+    requests.router,
+    staff.router,
+    staff_dossier.router,
+    counter.router,
+    privacy.router,
+]
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -48,7 +75,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(StarletteHTTPException, page_or_api_error)
-    app.middleware("http")(no_sniffing)
+    app.add_middleware(NoSniffing)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=TEMPLATES.parent / "static"), name="static")
     for pages in PAGE_ROUTERS:
@@ -56,10 +83,27 @@ def create_app(database_url: str | None = None) -> FastAPI:
     return app
 
 
-async def no_sniffing(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Browsers must take JSON for JSON: text a client sent is never run as a page."""
-    response = await call_next(request)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+class NoSniffing:
+    """Browsers must take JSON for JSON: text a client sent is never run as a page.
+
+    A plain ASGI middleware (no per-request task or body copy, unlike `@app.middleware`).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k != b"x-content-type-options"
+                ]
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)

@@ -54,11 +54,18 @@ def _move(insz: str, change: AddressChange) -> Move:
 
 
 def _visible_references(session: Session, user: StaffUser, outcome: MoveOutcome) -> set[str]:
+    """The dossiers of the answer the caller may see now, and those that just left the
+    caller's own office (they saw them a moment ago and must learn where they went)."""
     references = [t.reference for t in outcome.transfers] + [q.reference for q in outcome.queued]
     if not references:
         return set()
     query = visible_dossiers(user).where(Dossier.reference.in_(references))
-    return {dossier.reference for dossier in session.scalars(query)}
+    left = {
+        t.reference
+        for t in outcome.transfers
+        if user.office_id is not None and t.from_office == user.office_id
+    }
+    return {dossier.reference for dossier in session.scalars(query)} | left
 
 
 def _answer(move: Move, outcome: MoveOutcome, visible: set[str]) -> AddressChangeOutcome:

@@ -11,8 +11,13 @@ from loket.web.pages.rendering import gettext_for, redirect, render
 from loket.web.pages.viewer import SESSION_COOKIE, load_viewer
 
 
-def _texts(request: Request, status: int) -> tuple[str, str]:
+def _texts(request: Request, status: int, detail: object) -> tuple[str, str]:
     _ = gettext_for(request)
+    if status == 403 and detail != "csrf":
+        return _("You may not see this page"), _(
+            "This page is for other people or roles. If you think you should see it, ask your "
+            "manager or the office."
+        )
     if status == 403:
         return _("This form has expired"), _(
             "For your safety we could not accept this form. "
@@ -43,5 +48,5 @@ async def page_or_api_error(request: Request, error: Exception) -> Response:
         request.state.viewer = load_viewer(
             session, request.cookies.get(SESSION_COOKIE), datetime.now()
         )
-    title, message = _texts(request, error.status_code)
+    title, message = _texts(request, error.status_code, error.detail)
     return render(request, "error.html", {"title": title, "message": message}, error.status_code)

@@ -11,8 +11,6 @@ from loket.cases import explain
 from loket.cases.choices import DossierStatus
 from loket.cases.dossiers import dossier_history
 from loket.cases.model import CaseType, Dossier, DossierEvent, Office
-from loket.contact.choices import MandateScope
-from loket.contact.model import Mandate
 from loket.exchange.catalogue import DataCategory, Purpose
 from loket.exchange.transparency import TransparencyError, citizen_access_log, flag_entry
 from loket.people.model import Citizen
@@ -34,15 +32,6 @@ def subject_of(viewer: Viewer) -> Citizen:
     if viewer.citizen is None or viewer.subject is None:
         raise HTTPException(status_code=401)
     return viewer.subject
-
-
-def may_act(session: SessionDep, viewer: Viewer) -> bool:
-    """Whether the viewer may act (not only look) for the subject: always for themself, and
-    under a mandate whose scope is not read-only."""
-    if viewer.login is None or viewer.login.mandate_id is None:
-        return True
-    mandate = session.get(Mandate, viewer.login.mandate_id)
-    return mandate is not None and mandate.scope != MandateScope.READ_ONLY
 
 
 @dataclass(frozen=True)
@@ -174,7 +163,7 @@ def flag_consultation(
 ) -> Response:
     """ "I do not recognise this": the privacy officer is asked to look into the entry."""
     citizen = subject_of(viewer)
-    if not may_act(session, viewer):
+    if not viewer.may("change"):
         raise HTTPException(status_code=403)
     try:
         flag_entry(session, citizen.insz, seq, field(form, "comment", 1000))

@@ -9,6 +9,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from loket.cases.model import StaffUser
+from loket.contact.mandates import mandate_allows
+from loket.contact.model import Mandate
 from loket.logins.model import LoginSession
 from loket.logins.service import citizen_of, find_session, staff_user_of
 from loket.people.model import Citizen
@@ -25,6 +27,15 @@ class Viewer:
     # The citizen whose affairs are shown: the citizen themself, the grantor of a mandate the
     # citizen acts under, or the citizen a clerk serves in counter mode.
     subject: Citizen | None = None
+    # The mandate a citizen acts under, checked to be active and unexpired today.
+    mandate: Mandate | None = None
+
+    def may(self, action: str) -> bool:
+        """Whether the viewer may do `action` (read, request, change) for the subject: always
+        for themself, under a mandate only within its scope."""
+        if self.mandate is None:
+            return True
+        return mandate_allows(self.mandate, action)
 
     @property
     def is_citizen(self) -> bool:
@@ -50,6 +61,13 @@ def load_viewer(session: Session, token: str | None, now: datetime) -> Viewer:
     viewer = Viewer(
         login=login, citizen=citizen_of(session, login), staff=staff_user_of(session, login)
     )
+    if login.mandate_id is not None:
+        mandate = session.get(Mandate, login.mandate_id)
+        if mandate is None or not mandate_allows(mandate, "read", now.date()):
+            # The mandate ended (revoked or past its end date): the proxy is themself again.
+            login.acting_for_id = login.mandate_id = None
+        else:
+            viewer.mandate = mandate
     if login.acting_for_id is not None:
         viewer.subject = session.get(Citizen, login.acting_for_id)
     elif viewer.citizen is not None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-28 22:55:57.250040
+Create Date: 2026-11-28 23:09:09.396326
 """
 
 from collections.abc import Sequence
@@ -94,6 +94,7 @@ def upgrade() -> None:
         sa.Column("needs_step_free", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("mandate_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column(
             "created_at",
@@ -103,6 +104,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["citizen_id"], ["citizen.id"], name=op.f("fk_appointment_citizen_id_citizen")
+        ),
+        sa.ForeignKeyConstraint(
+            ["mandate_id"], ["mandate.id"], name=op.f("fk_appointment_mandate_id_mandate")
         ),
         sa.ForeignKeyConstraint(
             ["office_id"], ["office.id"], name=op.f("fk_appointment_office_id_office")
@@ -132,6 +136,7 @@ def upgrade() -> None:
         sa.Column("with_expert", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("mandate_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column(
             "created_at",
@@ -143,6 +148,9 @@ def upgrade() -> None:
         sa.Column("handled_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["citizen_id"], ["citizen.id"], name=op.f("fk_callback_request_citizen_id_citizen")
+        ),
+        sa.ForeignKeyConstraint(
+            ["mandate_id"], ["mandate.id"], name=op.f("fk_callback_request_mandate_id_mandate")
         ),
         sa.ForeignKeyConstraint(
             ["office_id"], ["office.id"], name=op.f("fk_callback_request_office_id_office")
