@@ -33,7 +33,7 @@ messages: $(STAMP)
 	mkdir -p var && $(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o var/messages.pot .
 	for lang in nl fr de en; do \
 	  if [ -f src/loket/web/locales/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel update --no-location --omit-header -l $$lang -D messages -i var/messages.pot -d src/loket/web/locales; \
+	    $(BIN)/pybabel update -l $$lang -D messages -i var/messages.pot -d src/loket/web/locales; \
 	  else \
 	    $(BIN)/pybabel init -l $$lang -D messages -i var/messages.pot -d src/loket/web/locales; \
 	  fi; \
