@@ -104,8 +104,16 @@ def open_dossier(
 
 
 def change_status(
-    session: Session, reference: str, status: DossierStatus, on: date | None = None, note: str = ""
+    session: Session,
+    reference: str,
+    status: DossierStatus,
+    on: date | None = None,
+    note: str = "",
+    *,
+    actor: str | None = None,
+    channel: str | None = None,
 ) -> Dossier:
+    """Record a new status; the history line names `actor` and `channel` when given."""
     dossier = get_dossier(session, reference)
     day = on or date.today()
     session.add(
@@ -116,6 +124,8 @@ def change_status(
             from_status=dossier.status,
             to_status=status.value,
             note=note or None,
+            actor=actor,
+            channel=channel,
         )
     )
     dossier.status = status.value

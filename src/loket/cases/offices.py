@@ -24,15 +24,18 @@ def nearest_offices(
     point = session.get(PostalCode, postcode)
     if point is None:
         raise UnknownPostcode(postcode)
-    query = select(Office)
+    # Rank on the coordinates alone, then load only the offices shown: an agency may have
+    # hundreds of offices and a page wants three.
+    query = select(Office.id, Office.latitude, Office.longitude)
     if agency is not None:
         query = query.where(Office.agency_code == agency)
     here = (point.latitude, point.longitude)
     ranked = sorted(
-        (
-            NearbyOffice(o, distance_km(here, (o.latitude, o.longitude)))
-            for o in session.scalars(query)
-        ),
-        key=lambda n: (n.distance_km, n.office.id),
-    )
-    return ranked[:limit]
+        (distance_km(here, (latitude, longitude)), office_id)
+        for office_id, latitude, longitude in session.execute(query)
+    )[:limit]
+    offices = {
+        o.id: o
+        for o in session.scalars(select(Office).where(Office.id.in_([i for _d, i in ranked])))
+    }
+    return [NearbyOffice(offices[office_id], distance) for distance, office_id in ranked]

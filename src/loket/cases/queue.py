@@ -44,9 +44,18 @@ def waiting_dossiers(session: Session, office_id: str | None = None) -> list[Wai
 
 
 def transfer_dossier(
-    session: Session, reference: str, to_office_id: str, reason: str, on: date | None = None
+    session: Session,
+    reference: str,
+    to_office_id: str,
+    reason: str,
+    on: date | None = None,
+    *,
+    actor: str | None = None,
+    channel: str | None = None,
 ) -> Dossier:
-    """Move a dossier by hand to another office of its agency, settling its routing queue."""
+    """Move a dossier by hand to another office of its agency, settling its routing queue.
+
+    `actor` (a staff username) and `channel` are written on the history line."""
     day = on or date.today()
     dossier = get_dossier(session, reference)
     office = session.get(Office, to_office_id)
@@ -72,6 +81,8 @@ def transfer_dossier(
             from_office_id=old,
             to_office_id=office.id,
             reason=reason.strip()[:200],
+            actor=actor,
+            channel=channel,
         )
     )
     dossier.office_id = office.id

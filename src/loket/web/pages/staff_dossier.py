@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from loket.cases.access import visible_dossiers
+from loket.cases.access import can_see, visible_dossiers
 from loket.cases.choices import DossierStatus, Role
 from loket.cases.dossiers import DossierError, change_status, dossier_history
 from loket.cases.model import Dossier, DossierEvent, Office, StaffUser
@@ -196,22 +196,9 @@ def _page(
     return render(request, "staff/dossier.html", context, status)
 
 
-def sign_last_event(
-    session: SessionDep, dossier: Dossier, staff: StaffUser, viewer: Viewer
-) -> None:
-    """Name the member of staff, and in counter mode the channel, on the event just added:
-    the cases services do not know who acts or how."""
-    event = session.scalar(
-        select(DossierEvent)
-        .where(DossierEvent.dossier_id == dossier.id)
-        .order_by(DossierEvent.id.desc())
-        .limit(1)
-    )
-    if event is None or event.actor is not None:
-        return
-    event.actor = staff.username
-    if viewer.login is not None and viewer.login.counter_channel:
-        event.channel = viewer.login.counter_channel
+def counter_channel(viewer: Viewer) -> str | None:
+    """In counter mode, the channel the clerk serves the citizen through."""
+    return viewer.login.counter_channel if viewer.login is not None else None
 
 
 @router.get("/staff/dossiers/{reference}")
@@ -234,9 +221,14 @@ def set_status(
         errors = {"status": _("Choose the new status.")}
         return _page(request, session, viewer, reference, {"errors": errors}, 400)
     change_status(
-        session, dossier.reference, DossierStatus(wanted), date.today(), field(form, "note", 2000)
+        session,
+        dossier.reference,
+        DossierStatus(wanted),
+        date.today(),
+        field(form, "note", 2000),
+        actor=staff.username,
+        channel=counter_channel(viewer),
     )
-    sign_last_event(session, dossier, staff, viewer)
     return redirect(request, f"/staff/dossiers/{dossier.reference}?changed=1")
 
 
@@ -293,10 +285,20 @@ def transfer(
         errors["reason"] = _("Say why the dossier moves.")
     if not errors:
         try:
-            transfer_dossier(session, dossier.reference, office, reason, date.today())
+            transfer_dossier(
+                session,
+                dossier.reference,
+                office,
+                reason,
+                date.today(),
+                actor=staff.username,
+                channel=counter_channel(viewer),
+            )
         except DossierError:
             errors["office"] = _("Choose an office of the same agency.")
         else:
-            sign_last_event(session, dossier, staff, viewer)
-            return redirect(request, f"/staff/dossiers/{dossier.reference}?changed=1")
+            if can_see(staff, dossier):
+                return redirect(request, f"/staff/dossiers/{dossier.reference}?changed=1")
+            # It went to another welfare centre, which is not ours to look into any more.
+            return redirect(request, "/staff/")
     return _page(request, session, viewer, reference, {"errors": errors}, 400)
