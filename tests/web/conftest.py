@@ -93,7 +93,11 @@ def pages(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestCl
     monkeypatch.setenv("LOKET_DEMO_MODE", "1")
     monkeypatch.setenv("LOKET_COOKIE_SECURE", "0")
     get_settings.cache_clear()
-    with TestClient(create_app(database_url), follow_redirects=False) as test_client:
+    # The browser asks for English unless a test says otherwise, so that assertions can be
+    # written against the source texts.
+    with TestClient(
+        create_app(database_url), follow_redirects=False, headers={"Accept-Language": "en"}
+    ) as test_client:
         yield test_client
     get_settings.cache_clear()
 

@@ -54,7 +54,7 @@ def browser(app: FastAPI, pages: TestClient) -> TestClient:
 
 @pytest.fixture
 def other_browser(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, follow_redirects=False) as client:
+    with TestClient(app, follow_redirects=False, headers={"Accept-Language": "en"}) as client:
         yield client
 
 
