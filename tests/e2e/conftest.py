@@ -1,14 +1,16 @@
 """A real browser against a real server: Debian's Chromium driven by Playwright.
 
-The server runs in a thread on a seeded demo database (SQLite), in demo mode. Tests are
-skipped with a notice when Chromium is missing, unless LOKET_REQUIRE_BROWSER=1 (set by
-.ci/run), which turns a missing browser into a failure.
+The server runs in a process of its own on a seeded demo database (SQLite), in demo mode.
+Tests are skipped with a notice when Chromium is missing, unless LOKET_REQUIRE_BROWSER=1 (set
+by .ci/run), which turns a missing browser into a failure.
 """
 
 import os
 import socket
-import threading
+import subprocess
+import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,49 +46,55 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    _require_browser()
-    import uvicorn
+    """`loket serve` in a process of its own, in demo mode, on a freshly seeded database.
 
+    A separate process keeps demo mode out of the settings of every other test."""
+    _require_browser()
     from loket.bootstrap import initialise
     from loket.demo.population import seed_population
-    from loket.settings import get_settings
+    from loket.demo.staff import ensure_demo_staff
     from loket.store.engine import make_engine, session_factory
-    from loket.web.app import create_app
 
-    os.environ["LOKET_DEMO_MODE"] = "1"
-    os.environ["LOKET_COOKIE_SECURE"] = "0"
-    get_settings.cache_clear()
     database_url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'loket.db'}"
     engine = make_engine(database_url)
     initialise(engine)
     sessions = session_factory(engine)
     seed_population(sessions, people=300, seed=7)
-    try:
-        from loket.demo.staff import ensure_demo_staff
-    except ImportError:  # pragma: no cover - staff pages not built yet
-        pass
-    else:
-        with sessions.begin() as session:
-            ensure_demo_staff(session)
+    with sessions.begin() as session:
+        ensure_demo_staff(session)
     engine.dispose()
 
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(database_url), host="127.0.0.1", port=port, log_level="warning")
+    environment = {
+        **os.environ,
+        "LOKET_DATABASE_URL": database_url,
+        "LOKET_DEMO_MODE": "1",
+        "LOKET_COOKIE_SECURE": "0",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "loket", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the test server did not start within 30 s")
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", database_url)
-    server.should_exit = True
-    thread.join(timeout=10)
-    for name in ("LOKET_DEMO_MODE", "LOKET_COOKIE_SECURE"):
-        os.environ.pop(name, None)
-    get_settings.cache_clear()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2):
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                problem = server.stderr.read().decode() if server.stderr else ""
+                pytest.fail(f"the test server did not start within 60 s: {problem[-2000:]}")
+            time.sleep(0.1)
+    yield LiveServer(url, database_url)
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 @pytest.fixture(scope="session")
