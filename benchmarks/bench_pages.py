@@ -52,8 +52,9 @@ PUBLIC_PAGES = [
 SIGNED_IN_PAGES = ["/my/", "/my/access-log"]
 
 
-def database(people: int) -> tuple[str, str]:
-    """The seeded database (made once, then reused) and a citizen session token for it."""
+def database(people: int, signed_in: int = 50) -> tuple[str, list[str]]:
+    """The seeded database (made once, then reused) and session tokens of `signed_in`
+    different citizens (each simulated user is a citizen of their own)."""
     WORK.mkdir(exist_ok=True)
     path = WORK / f"pages-{people}.db"
     url = f"sqlite:///{path}"
@@ -65,11 +66,13 @@ def database(people: int) -> tuple[str, str]:
     if have == 0:
         seed_population(sessions, people=people, seed=1)
     with sessions.begin() as session:
-        citizen_id = session.scalar(select(Citizen.id).order_by(Citizen.id).limit(1))
-        assert citizen_id is not None
-        _login, token = start_citizen_session(session, citizen_id, datetime.now(), hours=24)
+        citizen_ids = session.scalars(select(Citizen.id).order_by(Citizen.id).limit(signed_in))
+        tokens = [
+            start_citizen_session(session, citizen_id, datetime.now(), hours=24)[1]
+            for citizen_id in citizen_ids
+        ]
     engine.dispose()
-    return url, token
+    return url, tokens
 
 
 def start_server(url: str, workers: int) -> subprocess.Popen[bytes]:
@@ -125,7 +128,7 @@ async def user(
     pages: list[tuple[str, str]],
     offset: int,
     until: float,
-    times: list[float],
+    times: list[tuple[str, float]],
     errors: list[str],
     interval: float,
 ) -> None:
@@ -149,26 +152,39 @@ async def user(
         writer.write(request_bytes(path, token))
         await writer.drain()
         status, _body = await read_response(reader)
-        times.append(time.perf_counter() - started)
+        times.append((path, time.perf_counter() - started))
         if status != 200:
             errors.append(f"{path}: {status}")
     writer.close()
 
 
+def own_pages(pages: list[tuple[str, Any]], client: int) -> list[tuple[str, str]]:
+    """The page mix of one simulated user: signed-in pages with that user's own session."""
+    return [(path, tokens[client % len(tokens)] if tokens else "") for path, tokens in pages]
+
+
 async def load(
-    pages: list[tuple[str, str]], clients: int, seconds: float, rate: float = 0.0
+    pages: list[tuple[str, Any]], clients: int, seconds: float, rate: float = 0.0
 ) -> dict[str, Any]:
     """`clients` users for `seconds`: as fast as answers come (rate 0), or together at `rate`
     pages per second."""
-    times: list[float] = []
+    times: list[tuple[str, float]] = []
     errors: list[str] = []
     interval = clients / rate if rate else 0.0
     started = time.perf_counter()
     until = started + seconds
-    await asyncio.gather(*(user(pages, i, until, times, errors, interval) for i in range(clients)))
+    await asyncio.gather(
+        *(user(own_pages(pages, i), i, until, times, errors, interval) for i in range(clients))
+    )
     elapsed = time.perf_counter() - started
-    ordered = sorted(times)
+    ordered = sorted(t for _path, t in times)
+    by_page: dict[str, list[float]] = {}
+    for path, taken in times:
+        by_page.setdefault(path, []).append(taken)
     return {
+        "p95_ms_by_page": {
+            path: sorted(values)[int(len(values) * 0.95)] * 1000 for path, values in by_page.items()
+        },
         "pages": len(times),
         "pages_per_s": len(times) / elapsed,
         "p50_ms": ordered[len(ordered) // 2] * 1000,
@@ -179,10 +195,10 @@ async def load(
     }
 
 
-def page_weights(pages: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def page_weights(pages: list[tuple[str, Any]]) -> list[dict[str, Any]]:
     """Each page's HTML plus its stylesheets, uncompressed, and how many stylesheets it links."""
     weights = []
-    for path, token in pages:
+    for path, token in own_pages(pages, 0):
         _status, body = asyncio.run(fetch_once(path, token))
         sheets = re.findall(rb'<link rel="stylesheet" href="([^"]+)"', body)
         css = sum(len(asyncio.run(fetch_once(s.decode(), ""))[1]) for s in sheets)
@@ -212,8 +228,9 @@ def main() -> None:
     args = parser.parse_args()
     console = Console(stderr=True)
 
-    url, token = database(args.people)
-    pages = [(p, "") for p in PUBLIC_PAGES] + [(p, token) for p in SIGNED_IN_PAGES]
+    url, tokens = database(args.people, args.clients)
+    pages: list[tuple[str, Any]] = [(p, []) for p in PUBLIC_PAGES]
+    pages += [(p, tokens) for p in SIGNED_IN_PAGES]
     server = start_server(url, args.workers)
     try:
         weights = page_weights(pages)

@@ -1,20 +1,60 @@
 """Offices near a citizen: the nearest offices of an agency to a postal code, by distance."""
 
+import threading
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loket.cases.model import Office
 from loket.cases.routing import UnknownPostcode
-from loket.geo.coordinates import distance_km
+from loket.geo.coordinates import distances_km
 from loket.geo.model import PostalCode
+
+
+@dataclass(frozen=True)
+class _Positions:
+    ids: list[str]
+    latitudes: list[float]
+    longitudes: list[float]
 
 
 @dataclass(frozen=True)
 class NearbyOffice:
     office: Office
     distance_km: float
+
+
+# Office positions per database and agency, with the fingerprint they were read under. Pages
+# that rank offices by distance would otherwise read every office on every request.
+_positions: dict[tuple[str, str | None], tuple[tuple[object, ...], _Positions]] = {}
+_lock = threading.Lock()
+
+
+def _office_positions(session: Session, agency: str | None) -> "_Positions":
+    where = [Office.agency_code == agency] if agency is not None else []
+    fingerprint = tuple(
+        session.execute(
+            select(func.count(), func.sum(Office.latitude), func.sum(Office.longitude)).where(
+                *where
+            )
+        ).one()
+    )
+    key = (str(session.get_bind().engine.url), agency)
+    cached = _positions.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    rows = session.execute(
+        select(Office.id, Office.latitude, Office.longitude).where(*where).order_by(Office.id)
+    ).all()
+    positions = _Positions(
+        [r[0] for r in rows], [float(r[1]) for r in rows], [float(r[2]) for r in rows]
+    )
+    with _lock:
+        if len(_positions) >= 16:  # many databases in one process (tests): start afresh
+            _positions.clear()
+        _positions[key] = (fingerprint, positions)
+    return positions
 
 
 def nearest_offices(
@@ -24,16 +64,10 @@ def nearest_offices(
     point = session.get(PostalCode, postcode)
     if point is None:
         raise UnknownPostcode(postcode)
-    # Rank on the coordinates alone, then load only the offices shown: an agency may have
-    # hundreds of offices and a page wants three.
-    query = select(Office.id, Office.latitude, Office.longitude)
-    if agency is not None:
-        query = query.where(Office.agency_code == agency)
+    positions = _office_positions(session, agency)
     here = (point.latitude, point.longitude)
-    ranked = sorted(
-        (distance_km(here, (latitude, longitude)), office_id)
-        for office_id, latitude, longitude in session.execute(query)
-    )[:limit]
+    distances = distances_km(here, positions.latitudes, positions.longitudes)
+    ranked = sorted(zip(distances, positions.ids, strict=True))[:limit]
     offices = {
         o.id: o
         for o in session.scalars(select(Office).where(Office.id.in_([i for _d, i in ranked])))

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -51,6 +52,9 @@ class AccessLogEntry(Base):
     The other columns repeat fields of the body for searching; the body is what is verified."""
 
     __tablename__ = "access_log"
+    # A citizen's own page asks for their consultations only: their self-views (one per visit)
+    # must not be read to find them.
+    __table_args__ = (Index("ix_access_log_citizen_kind", "citizen_insz", "kind", "seq"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -71,12 +71,14 @@ def _visible_entries(session: Session, insz: str, today: date) -> list[AccessLog
 
 
 def citizen_access_log(
-    session: Session, insz: str, today: date, language: str = "en"
+    session: Session, insz: str, today: date, language: str = "en", *, log_view: bool = True
 ) -> list[CitizenLogLine]:
     """The consultations of the citizen's data that the citizen may see today.
 
     An entry under embargo stays hidden until its `visible_from` day. Reading the log is itself
-    logged (a "self-view" entry), in the caller's transaction.
+    logged (a "self-view" entry), in the caller's transaction. With `log_view=False` the caller
+    promises to call `record_self_view` in the same transaction instead (a page does so after
+    rendering, so that the log's write lock is held only for the append).
     """
     citizen = get_citizen(session, insz)
     entries = _visible_entries(session, citizen.insz, today)
@@ -105,16 +107,22 @@ def citizen_access_log(
                 outcome=entry.outcome,
             )
         )
+    if log_view:
+        record_self_view(session, citizen.insz, today)
+    return lines
+
+
+def record_self_view(session: Session, insz: str, today: date) -> None:
+    """Log that the citizen read their own access log."""
     append_entry(
         session,
         {
             "kind": "self-view",
-            "citizen": citizen.insz,
+            "citizen": insz,
             "outcome": "granted",
             "visible_from": today.isoformat(),
         },
     )
-    return lines
 
 
 def flag_entry(

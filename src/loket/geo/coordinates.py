@@ -28,3 +28,14 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Geodesic distance in kilometres between two (latitude, longitude) points on WGS84."""
     _, _, metres = _geod().inv(a[1], a[0], b[1], b[0])
     return float(metres) / 1000.0
+
+
+def distances_km(
+    here: tuple[float, float], latitudes: list[float], longitudes: list[float]
+) -> list[float]:
+    """Geodesic distances in kilometres from `here` to many points, in one call to PROJ."""
+    if not latitudes:
+        return []
+    count = len(latitudes)
+    _, _, metres = _geod().inv([here[1]] * count, [here[0]] * count, longitudes, latitudes)
+    return [float(m) / 1000.0 for m in metres]

@@ -12,7 +12,12 @@ from loket.cases.choices import DossierStatus
 from loket.cases.dossiers import dossier_history
 from loket.cases.model import CaseType, Dossier, DossierEvent, Office
 from loket.exchange.catalogue import DataCategory, Purpose
-from loket.exchange.transparency import TransparencyError, citizen_access_log, flag_entry
+from loket.exchange.transparency import (
+    TransparencyError,
+    citizen_access_log,
+    flag_entry,
+    record_self_view,
+)
 from loket.people.model import Citizen
 from loket.people.service import current_address
 from loket.web.db import SessionDep
@@ -144,8 +149,9 @@ def _label(code: str, language: str, kind: type[DataCategory] | type[Purpose]) -
 def my_access_log(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     citizen = subject_of(viewer)
     language = language_of(request)
-    lines = citizen_access_log(session, citizen.insz, date.today(), language)
-    return render(
+    today = date.today()
+    lines = citizen_access_log(session, citizen.insz, today, language, log_view=False)
+    page = render(
         request,
         "my/access_log.html",
         {
@@ -155,6 +161,10 @@ def my_access_log(request: Request, session: SessionDep, viewer: ViewerDep) -> R
             "flagged": request.query_params.get("flagged"),
         },
     )
+    # Logged last, in the same transaction: the log's write lock is held only from here to the
+    # commit, not while the page is rendered.
+    record_self_view(session, citizen.insz, today)
+    return page
 
 
 @router.post("/my/access-log/{seq}/flag")
