@@ -134,10 +134,15 @@ async def user(
 ) -> None:
     """One simulated user on one keep-alive connection. With an `interval`, requests are
     scheduled at fixed times (open loop) and a late answer counts from its scheduled time, so
-    a slow server cannot hide its queue (no coordinated omission)."""
+    a slow server cannot hide its queue (no coordinated omission).
+
+    Users arrive 10 ms apart. Fifty connections opened in the same millisecond would all be
+    accepted by whichever worker process wakes first (asyncio accepts a whole backlog at once)
+    and leave the other worker idle for the entire run; people do not arrive like that."""
+    await asyncio.sleep(offset * 0.01)
     reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
     index = offset
-    scheduled = time.perf_counter() + interval * offset / 50
+    scheduled = time.perf_counter()
     while time.perf_counter() < until:
         path, token = pages[index % len(pages)]
         index += 1

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     audit_key_file: str = "./var/audit-key.pem"
     # Browser cookies carry the Secure flag; `loket demo` on plain http://127.0.0.1 turns it off.
     cookie_secure: bool = True
+    # Threads per web worker process that run the routes.
+    web_threads: int = 8
     # Hours a browser session lasts without a new login.
     session_hours: int = 8
     # Days a saved request can be resumed with its code.

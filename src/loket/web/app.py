@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
@@ -59,6 +60,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Routes run in a thread pool; a few threads per worker keep the CPU busy without
+        # making threads fight over the interpreter lock (AnyIO's default is 40).
+        to_thread.current_default_thread_limiter().total_tokens = get_settings().web_threads
         yield
         engine.dispose()
 
