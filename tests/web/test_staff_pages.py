@@ -409,3 +409,68 @@ def test_the_queue_shows_the_offices_call_backs_and_appointments(
         assert marked is not None and (marked.status, marked.handled_by) == ("done", username)
         untouched = session.get(CallbackRequest, other_id)
         assert untouched is not None and untouched.status == "open"
+
+
+def test_a_clerk_records_what_became_of_an_appointment(
+    pages: TestClient, sessions: sessionmaker[Session], sign_in_staff: Callable[..., str]
+) -> None:
+    from datetime import timedelta
+
+    from loket.contact.appointments import book
+    from loket.contact.model import Appointment
+
+    starts = datetime.combine(date.today() + timedelta(days=7), datetime.min.time())
+    while starts.weekday() > 4:  # a weekday, when the office is open
+        starts += timedelta(days=1)
+    starts = starts.replace(hour=9)
+
+    def booking(office: str, name: str) -> int:
+        with sessions.begin() as session:
+            return book(
+                session,
+                office_id=office,
+                starts_at=starts,
+                name=name,
+                phone=None,
+                language="nl",
+                topic="leefloon",
+                with_expert=False,
+                needs_step_free=False,
+                citizen_id=None,
+                channel="online",
+                note=None,
+                now=datetime.now(),
+            ).id
+
+    came, cancelled, elsewhere = (
+        booking("ocmw-44021", "Came Along"),
+        booking("ocmw-44021", "Called Off"),
+        booking("ocmw-11002", "Other Office"),
+    )
+    sign_in_staff(pages, office="ocmw-44021")
+    assert "Cancel the appointment" in pages.get("/staff/").text
+    answer = post_form(pages, f"/staff/appointments/{came}/status", {"status": "done"})
+    assert answer.status_code == 303
+    assert "The appointment is updated." in pages.get(answer.headers["location"]).text
+    post_form(pages, f"/staff/appointments/{cancelled}/status", {"status": "cancelled"})
+    # Another office's appointment and an unknown outcome are refused; a settled one stays.
+    assert (
+        post_form(pages, f"/staff/appointments/{elsewhere}/status", {"status": "done"}).status_code
+        == 404
+    )
+    assert (
+        post_form(pages, f"/staff/appointments/{came}/status", {"status": "missed"}).status_code
+        == 404
+    )
+    assert (
+        post_form(pages, f"/staff/appointments/{cancelled}/status", {"status": "lost"}).status_code
+        == 404
+    )
+    with sessions() as session:
+        statuses = {a.name: (a.status, a.desk > 0) for a in session.query(Appointment).all()}
+    # The cancelled appointment gave its desk back for someone else.
+    assert statuses == {
+        "Came Along": ("done", True),
+        "Called Off": ("cancelled", False),
+        "Other Office": ("open", True),
+    }

@@ -14,10 +14,11 @@ from loket.cases.access import visible_dossiers
 from loket.cases.choices import OPEN_STATUSES, DossierStatus
 from loket.cases.model import CaseType, Dossier, Office, StaffUser
 from loket.cases.queue import waiting_dossiers
-from loket.contact.appointments import appointments_for
+from loket.contact.appointments import appointments_for, mark_appointment
 from loket.contact.callbacks import TOPIC_LABELS, WINDOW_LABELS, mark_callback, open_callbacks
 from loket.contact.choices import Channel, ContactStatus
 from loket.contact.counter import end_counter_visit
+from loket.contact.model import Appointment
 from loket.logins.ratelimit import TooManyAttempts
 from loket.logins.service import LoginError, end_session, staff_login
 from loket.people.model import Citizen
@@ -235,3 +236,26 @@ def callback_done(
         raise HTTPException(status_code=404)
     mark_callback(session, callback_id, ContactStatus.DONE.value, staff.username, datetime.now())
     return redirect(request, "/staff/?done=callback")
+
+
+@router.post("/staff/appointments/{appointment_id}/status")
+def appointment_status(
+    request: Request, appointment_id: int, session: SessionDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    """Record whether the citizen came, did not come, or the appointment was cancelled (which
+    frees the desk). An appointment of another office is answered like a missing one."""
+    staff = require_staff(viewer)
+    appointment = session.get(Appointment, appointment_id)
+    if appointment is None or staff.office_id is None or appointment.office_id != staff.office_id:
+        raise HTTPException(status_code=404)
+    status = field(form, "status", 20)
+    if appointment.status != ContactStatus.OPEN or status not in APPOINTMENT_OUTCOMES:
+        raise HTTPException(status_code=404)
+    mark_appointment(session, appointment.id, status)
+    return redirect(request, "/staff/?done=appointment")
+
+
+# What a clerk may record of an open appointment.
+APPOINTMENT_OUTCOMES = frozenset(
+    {ContactStatus.DONE.value, ContactStatus.MISSED.value, ContactStatus.CANCELLED.value}
+)
