@@ -62,10 +62,12 @@ def _print_demo_staff() -> None:
     """Create the demo staff users when missing and show how to sign in as them."""
     from rich.table import Table
 
+    from loket.demo.consultations import seed_demo_consultations
     from loket.demo.staff import demo_login_rows, ensure_demo_staff
 
     with sessions().begin() as session:
         rows = demo_login_rows(ensure_demo_staff(session))
+        seed_demo_consultations(session)
     table = Table(title="Demo staff sign-in at /staff/login (made-up data only)")
     for column in ("username", "role", "office", "password"):
         table.add_column(column)

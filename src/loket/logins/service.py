@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from loket.cases.model import StaffUser
+from loket.cases.model import Dossier, StaffUser
 from loket.logins.model import LoginSession
 from loket.logins.ratelimit import check_rate, forget_attempts
 from loket.people.model import Citizen
@@ -127,12 +127,12 @@ def purge_expired(session: Session, now: datetime) -> int:
 
 
 def demo_citizens(session: Session, limit: int = 6) -> list[Citizen]:
-    """Citizens offered on the demo login page: the first registered, one per language."""
+    """Citizens offered on the demo login page: per language the first two registered that
+    have a dossier (so that there is something to see), or simply the first two."""
     chosen: list[Citizen] = []
+    has_dossier = select(Dossier.id).where(Dossier.citizen_id == Citizen.id).exists()
     for language in ("nl", "fr", "de"):
-        chosen.extend(
-            session.scalars(
-                select(Citizen).where(Citizen.language == language).order_by(Citizen.id).limit(2)
-            )
-        )
+        by_language = select(Citizen).where(Citizen.language == language).order_by(Citizen.id)
+        found = list(session.scalars(by_language.where(has_dossier).limit(2)))
+        chosen.extend(found or session.scalars(by_language.limit(2)))
     return chosen[:limit]
