@@ -68,6 +68,7 @@ def test_an_ambiguous_postal_code_asks_for_the_municipality(pages):
     page = post_form(pages, "/help/callback", callback_form(postcode="1040"))
     assert page.status_code == 400
     assert "Etterbeek" in page.text and 'value="21005"' in page.text
+    assert "Brussel / Bruxelles" in page.text
     page = post_form(pages, "/help/callback", callback_form(postcode="1040", municipality="21005"))
     assert page.status_code == 200
 

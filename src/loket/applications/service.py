@@ -24,7 +24,8 @@ from loket.applications.model import RequestDraft
 from loket.applications.validation import check_step
 from loket.cases.routing import AmbiguousPostcode, Router, RoutingError
 from loket.contact.choices import Channel
-from loket.geo.model import PostalCode, PostalCodeMunicipality
+from loket.geo.model import Municipality, PostalCode, PostalCodeMunicipality
+from loket.geo.names import official_name
 from loket.logins.ratelimit import check_rate, forget_attempts
 from loket.people.service import current_address
 from loket.settings import get_settings
@@ -159,7 +160,11 @@ def _municipality_candidates(
             postcode, service_of(draft.kind).agency, date.today()
         )
     except AmbiguousPostcode as ambiguous:
-        return [(c.municipality, c.municipality_name) for c in ambiguous.candidates]
+        return [
+            (c.municipality, official_name(m) if m is not None else c.municipality_name)
+            for c in ambiguous.candidates
+            for m in [session.get(Municipality, c.municipality)]
+        ]
     except RoutingError:
         return []
     return []

@@ -19,6 +19,7 @@ from loket.contact.choices import Channel, ContactStatus, TimeWindow
 from loket.contact.model import CallbackRequest
 from loket.contact.problems import InvalidRequest, Problem
 from loket.geo.model import Municipality, PostalCodeMunicipality
+from loket.geo.names import official_name
 from loket.texts import N_
 
 # Which agency answers which topic.
@@ -70,8 +71,8 @@ def check_day(preferred_day: date | None, today: date, problems: dict[str, Probl
 
 def municipalities_of(session: Session, postcode: str) -> list[tuple[str, str]]:
     """(REFNIS, name) of the municipalities a postal code covers, to let a citizen choose."""
-    rows = session.execute(
-        select(Municipality.refnis, Municipality.name_nl)
+    rows = session.scalars(
+        select(Municipality)
         .join(
             PostalCodeMunicipality,
             PostalCodeMunicipality.municipality_refnis == Municipality.refnis,
@@ -79,7 +80,7 @@ def municipalities_of(session: Session, postcode: str) -> list[tuple[str, str]]:
         .where(PostalCodeMunicipality.postal_code == postcode)
         .order_by(Municipality.name_nl)
     )
-    return [(refnis, name) for refnis, name in rows]
+    return [(m.refnis, official_name(m)) for m in rows]
 
 
 def competent_office(
