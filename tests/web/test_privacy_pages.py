@@ -233,3 +233,27 @@ def test_withdrawing_needs_a_reason(
     with sessions() as session:
         again = session.get(Authorisation, made_id)
         assert again is not None and again.revoked_on is None
+
+
+def test_the_anomaly_report_names_the_pattern_in_words(
+    pages: TestClient,
+    officer: str,
+    sessions: sessionmaker[Session],
+    make_citizen: Callable[..., str],
+) -> None:
+    from loket.cases.model import StaffUser
+    from loket.cases.staff import add_user
+    from loket.exchange.consult import consult
+
+    insz = make_citizen("9000")
+    with sessions.begin() as session:
+        add_user(session, "curious-clerk", "counter-clerk", "ocmw", "ocmw-44021")
+        clerk = session.get(StaffUser, "curious-clerk")
+        assert clerk is not None
+        for _ in range(5):  # a counter clerk may not read income tax: five refusals
+            consult(session, clerk, insz, "income-tax", "leefloon-eligibility", None)
+    today = date.today().isoformat()
+    page = pages.get("/privacy/anomalies", params={"since": today, "until": today})
+    assert page.status_code == 200
+    assert "Refused again and again" in page.text and "curious-clerk" in page.text
+    assert "repeated-denials" not in page.text

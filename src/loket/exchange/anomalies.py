@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from loket.cases.model import Dossier, DossierEvent, Office, StaffUser
 from loket.exchange.log import entry_body
 from loket.exchange.model import AccessLogEntry
+from loket.texts import N_
 
 # (a) A staff member refused this many times or more in the period.
 REPEATED_DENIALS_THRESHOLD = 5
@@ -43,6 +44,19 @@ class AnomalyKind(StrEnum):
     NO_FOLLOW_UP = "no-follow-up"
     PEER_OUTLIER = "peer-outlier"
     OUTSIDE_OFFICE_HOURS = "outside-office-hours"
+
+    @property
+    def label(self) -> str:
+        """What the pattern means, for the privacy officer's page (translated there)."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    AnomalyKind.REPEATED_DENIALS: N_("Refused again and again"),
+    AnomalyKind.NO_FOLLOW_UP: N_("Consulted without later work on the dossier"),
+    AnomalyKind.PEER_OUTLIER: N_("Far more consultations than colleagues"),
+    AnomalyKind.OUTSIDE_OFFICE_HOURS: N_("Consulted outside office hours"),
+}
 
 
 @dataclass(frozen=True)
