@@ -2,6 +2,7 @@
 
 import threading
 from dataclasses import dataclass
+from datetime import date, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -73,3 +74,22 @@ def nearest_offices(
         for o in session.scalars(select(Office).where(Office.id.in_([i for _d, i in ranked])))
     }
     return [NearbyOffice(offices[office_id], distance) for distance, office_id in ranked]
+
+
+# Keys of Office.opening_hours, Monday first.
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def opening_ranges(hours: dict[str, str], day: date) -> list[tuple[time, time]]:
+    """The opening ranges of `day`, from {"tue": "09:00-12:00,13:30-16:00", …}; none on a
+    day that is missing or malformed."""
+    ranges = []
+    for part in (hours or {}).get(DAY_KEYS[day.weekday()], "").split(","):
+        start, _, end = part.strip().partition("-")
+        try:
+            opens, closes = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        except ValueError:
+            continue
+        if opens < closes:
+            ranges.append((opens, closes))
+    return ranges

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from loket.cases.dossiers import next_reference
 from loket.cases.model import Office
-from loket.cases.offices import NearbyOffice, nearest_offices
+from loket.cases.offices import NearbyOffice, nearest_offices, opening_ranges
 from loket.contact.callbacks import normalise_phone
 from loket.contact.choices import Channel, ContactStatus
 from loket.contact.model import Appointment
@@ -24,7 +24,6 @@ from loket.contact.problems import InvalidRequest, Problem
 from loket.texts import N_
 
 SLOT_MINUTES = 30
-DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LANGUAGES = ("nl", "fr", "de", "en")
 
 
@@ -40,21 +39,6 @@ class UnknownAppointment(LookupError):
 class Slot:
     starts_at: datetime
     free_desks: int
-
-
-def opening_ranges(hours: dict[str, str], day: date) -> list[tuple[time, time]]:
-    """The opening ranges of `day`, from {"tue": "09:00-12:00,13:30-16:00", …}; none on a
-    day that is missing or malformed."""
-    ranges = []
-    for part in (hours or {}).get(DAY_KEYS[day.weekday()], "").split(","):
-        start, _, end = part.strip().partition("-")
-        try:
-            opens, closes = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
-        except ValueError:
-            continue
-        if opens < closes:
-            ranges.append((opens, closes))
-    return ranges
 
 
 def slot_starts(office: Office, day: date) -> list[datetime]:

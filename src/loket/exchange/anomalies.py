@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.cases.model import Dossier, DossierEvent, Office, StaffUser
+from loket.cases.offices import DAY_KEYS, opening_ranges
 from loket.exchange.log import entry_body
 from loket.exchange.model import AccessLogEntry
 from loket.texts import N_
@@ -35,8 +36,6 @@ DEFAULT_WORKING_DAYS = frozenset({"mon", "tue", "wed", "thu", "fri"})
 LOCAL_TIME = ZoneInfo("Europe/Brussels")
 # How many example entries an anomaly names.
 EXAMPLE_ENTRIES = 5
-
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class AnomalyKind(StrEnum):
@@ -254,22 +253,12 @@ def peer_outliers(session: Session, consultations: list[_Consultation]) -> list[
     return found
 
 
-def _parse_hours(text: str) -> list[tuple[time, time]]:
-    spans = []
-    for span in text.split(","):
-        if span.strip():
-            start, end = span.strip().split("-")
-            spans.append((time.fromisoformat(start), time.fromisoformat(end)))
-    return spans
-
-
 def _is_open(hours: dict[str, str] | None, local: datetime) -> bool:
-    weekday = _WEEKDAYS[local.weekday()]
     moment = local.time()
     if hours is None:
         start, end = DEFAULT_WORKING_HOURS
-        return weekday in DEFAULT_WORKING_DAYS and start <= moment < end
-    return any(start <= moment < end for start, end in _parse_hours(hours.get(weekday, "")))
+        return DAY_KEYS[local.weekday()] in DEFAULT_WORKING_DAYS and start <= moment < end
+    return any(start <= moment < end for start, end in opening_ranges(hours, local.date()))
 
 
 def outside_office_hours(session: Session, consultations: list[_Consultation]) -> list[Anomaly]:

@@ -10,15 +10,9 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from loket.cases.model import Office
-from loket.cases.offices import NearbyOffice, nearest_offices
+from loket.cases.offices import DAY_KEYS, NearbyOffice, nearest_offices, opening_ranges
 from loket.cases.routing import UnknownPostcode
-from loket.contact.appointments import (
-    DAY_KEYS,
-    SlotTaken,
-    book,
-    nearby_offices_with_slots,
-    opening_ranges,
-)
+from loket.contact.appointments import SlotTaken, book, nearby_offices_with_slots
 from loket.contact.callbacks import (
     TOPIC_AGENCY,
     TOPIC_LABELS,
