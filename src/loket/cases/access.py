@@ -10,6 +10,7 @@ from loket.cases.choices import Role
 from loket.cases.model import Dossier, StaffUser
 
 ADDRESS_CHANGE_ROLES = frozenset({Role.CASE_WORKER, Role.COUNTER_CLERK, Role.ADMIN})
+ROUTING_ROLES = frozenset({Role.CASE_WORKER, Role.ADMIN})
 
 
 # Each OCMW/CPAS is a public body of its own municipality: its staff see only its dossiers. The
@@ -36,6 +37,17 @@ def can_see(user: StaffUser, dossier: Dossier) -> bool:
     if dossier.agency_code != user.agency_code:
         return False
     return user.agency_code not in ONE_BODY_PER_OFFICE or dossier.office_id == user.office_id
+
+
+def may_settle_routing(user: StaffUser) -> bool:
+    """Case workers and administrators may move a waiting dossier by hand to another office;
+    counter clerks see the routing queue but leave the choice to them."""
+    return user.role in ROUTING_ROLES
+
+
+def may_oversee_privacy(user: StaffUser) -> bool:
+    """Only the privacy officer manages authorisations and reads the whole access log."""
+    return user.role == Role.PRIVACY_OFFICER
 
 
 def may_record_address_change(user: StaffUser) -> bool:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from loket.cases.choices import Role
+from loket.cases.access import may_oversee_privacy
 from loket.cases.model import Agency, StaffUser
 from loket.exchange.anomalies import AnomalyError, anomaly_report
 from loket.exchange.authorisations import (
@@ -61,7 +61,7 @@ def privacy_officer(viewer: Viewer) -> StaffUser | None:
     """The signed-in privacy officer, None for any other member of staff (who gets
     `forbidden`), 401 for anyone not signed in as staff."""
     staff = require_staff(viewer)
-    return staff if staff.role == Role.PRIVACY_OFFICER else None
+    return staff if may_oversee_privacy(staff) else None
 
 
 def not_an_officer(request: Request) -> Response:

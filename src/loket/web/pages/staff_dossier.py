@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from loket.cases.access import can_see, visible_dossiers
-from loket.cases.choices import DossierStatus, Role
+from loket.cases.access import can_see, may_settle_routing, visible_dossiers
+from loket.cases.choices import DossierStatus
 from loket.cases.dossiers import DossierError, change_status, dossier_history
 from loket.cases.model import Dossier, DossierEvent, Office, StaffUser
 from loket.cases.queue import transfer_dossier, waiting_dossiers
@@ -29,7 +29,6 @@ from loket.web.pages.viewer import Viewer, ViewerDep
 router = APIRouter(include_in_schema=False)
 
 # Who settles the routing queue by moving a dossier by hand.
-ROUTING_ROLES = frozenset({Role.CASE_WORKER, Role.ADMIN})
 
 # Why a consultation was refused, in words a member of staff can act on.
 DENIAL_TEXTS = {
@@ -150,7 +149,7 @@ def _routing(session: SessionDep, staff: StaffUser, dossier: Dossier) -> dict[st
     waiting = [
         w for w in waiting_dossiers(session, dossier.office_id) if w.reference == dossier.reference
     ]
-    if not waiting or staff.role not in ROUTING_ROLES:
+    if not waiting or not may_settle_routing(staff):
         return {"waiting": waiting, "offices": []}
     offices = session.execute(
         select(Office.id, Office.name)
@@ -275,7 +274,7 @@ def transfer(
     """Settle the routing queue: move a waiting dossier by hand to an office of its agency."""
     staff = require_staff(viewer)
     dossier = visible_dossier(session, staff, reference)
-    if staff.role not in ROUTING_ROLES:
+    if not may_settle_routing(staff):
         raise HTTPException(status_code=404)
     _ = gettext_for(request)
     errors: dict[str, str] = {}
