@@ -9,6 +9,7 @@ from loket.cli import (
     exchange,
     imports,
     jurisdiction,
+    linkage,
     routing,
     server,
     users,
@@ -29,3 +30,4 @@ app.add_typer(jurisdiction.app, name="jurisdiction")
 app.add_typer(jurisdiction.offices_app, name="offices")
 app.add_typer(exchange.app, name="exchange")
 app.add_typer(audit.app, name="audit")
+app.add_typer(linkage.app, name="linkage")

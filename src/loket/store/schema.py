@@ -11,6 +11,7 @@ import loket.cases.model
 import loket.contact.model
 import loket.exchange.model
 import loket.geo.model
+import loket.linkage.model
 import loket.logins.model
 import loket.people.model
 import loket.store.outbox  # noqa: F401  (registers the tables on the metadata)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from loket.web.api import citizens, dossiers, exchange, health, me, routing
+from loket.web.api import citizens, dossiers, exchange, health, linkage, me, routing
 
 API_PREFIX = "/api/v1"
 
@@ -13,3 +13,4 @@ router.include_router(dossiers.router)
 router.include_router(citizens.router)
 router.include_router(exchange.router)
 router.include_router(me.router)
+router.include_router(linkage.router)

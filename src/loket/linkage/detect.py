@@ -1,0 +1,423 @@
+"""Detect concurrent leefloon claims: claims file in, conflicts file out.
+
+Steps: read and check the claims (rejects and warnings files), standardise names in DuckDB,
+train the Splink model without labels (u by random sampling, m by EM; always in-process),
+score the candidate pairs (two OCMWs, overlapping periods) on DuckDB or Spark, cluster pairs
+at the threshold so that one person's claims at three OCMWs form one group, and write every
+overlapping pair of a group as a conflict with its evidence. The model is saved next to the
+output with each run.
+"""
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+from splink.internals.exceptions import EMTrainingException
+
+from loket.linkage import splink_model
+from loket.linkage.claims import ClaimsRead, read_claims
+from loket.linkage.conflicts import Conflict, conflict_id_of, write_conflicts
+from loket.linkage.engines import DuckDBEngine, LinkageEngine, open_engine
+from loket.linkage.evidence import clear_text_evidence
+from loket.linkage.pseudonymise import encode_claims, read_encoded
+from loket.linkage.pseudonymised_model import hub_claims, score_encoded_pairs
+from loket.linkage.standardise import standardise
+
+# Pairs scored below this are dropped at once: they can neither form a group nor be shown.
+SCORE_FLOOR = 0.01
+DEFAULT_THRESHOLD = 0.9
+U_SAMPLE_PAIRS = 2_000_000
+# Below this, EM has too few pairs of one person to learn from; the shipped model is used.
+MIN_TRAINING_CLAIMS = 5_000
+DEFAULT_MODEL = Path(__file__).with_name("default_model.json")
+EM_MAX_PAIRS = 1_000_000
+
+Step = Callable[[str], None]
+
+
+@dataclass
+class DetectOptions:
+    engine: str = "duckdb"
+    threshold: float = DEFAULT_THRESHOLD
+    min_overlap_days: int = 1
+    as_of: date | None = None
+    known_different: frozenset[tuple[str, str]] = frozenset()
+    save_model: bool = True
+    seed: int = 42
+    model_file: Path | None = None
+
+
+@dataclass
+class DetectSummary:
+    claims_read: int = 0
+    claims_linked: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    encoding: str = "utf-8"
+    rejects_file: str | None = None
+    warnings_file: str | None = None
+    warning_counts: dict[str, int] = field(default_factory=dict)
+    engine: str = "duckdb"
+    mode: str = "clear"
+    threshold: float = DEFAULT_THRESHOLD
+    candidate_pairs: int = 0
+    pairs_above_threshold: int = 0
+    groups: int = 0
+    conflicts: int = 0
+    suppressed: int = 0
+    model_file: str | None = None
+    model_source: str = ""
+    out: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def model_path(out: Path) -> Path:
+    return out.with_name(out.stem + ".model.json")
+
+
+def train(linker: Linker, seed: int) -> None:
+    """Parameters from the data alone: no labelled pairs exist for leefloon claims."""
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        splink_model.deterministic_rules(), recall=0.7
+    )
+    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    for rule in splink_model.training_rules():
+        training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+        )
+
+
+def trained_model(standardised: pa.Table, seed: int = 42) -> dict[str, Any]:
+    """The clear-text model with its parameters estimated on these claims, in this process
+    (DuckDB): training is a few hundred small queries, which a cluster only slows down."""
+    with DuckDBEngine() as local:
+        claims = local.register(standardised, "claims")
+        linker = Linker(claims, splink_model.settings(), log_level=logging.ERROR)
+        train(linker, seed)
+        return linker.misc.save_model_to_json()
+
+
+def default_model() -> dict[str, Any]:
+    """The parameters shipped with loket (trained on 200,000 generated Belgian claims), for
+    files too small to estimate their own."""
+    return dict(json.loads(DEFAULT_MODEL.read_text(encoding="utf-8")))
+
+
+def model_for(
+    standardised: pa.Table, seed: int = 42, given: Path | None = None
+) -> tuple[dict[str, Any], str]:
+    """(model, where it came from): a model file given by the user, the claims' own
+    training, or the shipped default when there are too few claims to train on."""
+    if given is not None:
+        return dict(json.loads(given.read_text(encoding="utf-8"))), str(given)
+    if standardised.num_rows < MIN_TRAINING_CLAIMS:
+        return default_model(), "default: too few claims to train on"
+    try:
+        return trained_model(standardised, seed), "trained on these claims"
+    except EMTrainingException:
+        return default_model(), "default: these claims gave too few pairs to train on"
+
+
+def score_pairs(
+    standardised: pa.Table,
+    engine: LinkageEngine,
+    seed: int = 42,
+    step: Step | None = None,
+    model_file: Path | None = None,
+) -> tuple[pa.Table, dict[str, Any], str]:
+    """Train the clear-text model on the claims (or take the one given), then score every
+    candidate pair (>= floor) on the chosen engine; (pairs, model, where it came from)."""
+    step = step or (lambda _name: None)
+    step("training")
+    model, source = model_for(standardised, seed, model_file)
+    step("scoring")
+    claims = engine.register(standardised, "claims")
+    dialect = engine.db_api.sql_dialect.sql_dialect_str
+    linker = Linker(claims, splink_model.for_engine(model, dialect), log_level=logging.ERROR)
+    predictions = linker.inference.predict(threshold_match_probability=SCORE_FLOOR)
+    return engine.to_arrow(predictions), model, source
+
+
+GROUP_PAIRS_SQL = """
+WITH members AS (
+    SELECT groups.cluster_id, claims.*
+    FROM groups JOIN claims ON claims.claim_id = groups.claim_id
+),
+pairs AS (
+    SELECT
+        least(claim_id_l, claim_id_r) AS a,
+        greatest(claim_id_l, claim_id_r) AS b,
+        *
+    FROM scored
+)
+SELECT
+    one.cluster_id,
+    one.claim_id AS claim_id_a,
+    two.claim_id AS claim_id_b,
+    one.ocmw_refnis AS ocmw_a,
+    two.ocmw_refnis AS ocmw_b,
+    greatest(one.start_date, two.start_date) AS overlap_start,
+    least(one.end_date, two.end_date) AS overlap_end,
+    pairs.* EXCLUDE (a, b, ocmw_refnis_l, ocmw_refnis_r, start_date_l, start_date_r,
+                     end_date_l, end_date_r)
+FROM members AS one
+JOIN members AS two
+    ON one.cluster_id = two.cluster_id AND one.claim_id < two.claim_id
+LEFT JOIN pairs ON pairs.a = one.claim_id AND pairs.b = two.claim_id
+WHERE one.ocmw_refnis <> two.ocmw_refnis
+  AND one.start_date <= two.end_open AND two.start_date <= one.end_open
+ORDER BY one.cluster_id, claim_id_a, claim_id_b
+"""
+
+
+def group_claims(
+    connection: duckdb.DuckDBPyConnection, scored: pa.Table, threshold: float
+) -> pa.Table:
+    """(cluster_id, claim_id) of every claim linked to another at or above the threshold."""
+    strong = scored.filter(pa.compute.greater_equal(scored["match_probability"], threshold))
+    ids = pa.concat_arrays(
+        [strong["claim_id_l"].combine_chunks(), strong["claim_id_r"].combine_chunks()]
+    )
+    nodes = pa.table({"claim_id": pa.compute.unique(ids)})
+    edges = strong.select(["claim_id_l", "claim_id_r", "match_probability"])
+    clusters = cluster_pairwise_predictions_at_threshold(
+        nodes,
+        edges,
+        DuckDBAPI(connection),
+        node_id_column_name="claim_id",
+        threshold_match_probability=threshold,
+    )
+    result = clusters.as_duckdbpyrelation().select("cluster_id, claim_id").to_arrow_table()
+    clusters.drop_table_from_database_and_remove_from_cache()
+    return result
+
+
+def _overlap_days(start: date, end: date | None, as_of: date) -> int:
+    """Days both claims run; an ongoing overlap counts up to the run's day (at least one)."""
+    last = end if end is not None else max(as_of, start)
+    return (last - start).days + 1
+
+
+def conflicts_from_groups(
+    rows: list[dict[str, Any]],
+    options: DetectOptions,
+    evidence: Callable[[dict[str, Any]], str],
+) -> tuple[list[Conflict], int]:
+    """Conflicts from the overlapping pairs of each group; (conflicts, suppressed)."""
+    as_of = options.as_of or date.today()
+    strongest: dict[str, float] = {}
+    for row in rows:
+        probability = row.get("match_probability")
+        if probability is not None and probability >= options.threshold:
+            group = str(row["cluster_id"])
+            strongest[group] = min(strongest.get(group, 1.0), float(probability))
+    conflicts, suppressed = [], 0
+    for row in rows:
+        pair = (str(row["claim_id_a"]), str(row["claim_id_b"]))
+        days = _overlap_days(row["overlap_start"], row["overlap_end"], as_of)
+        if days < options.min_overlap_days:
+            continue
+        if pair in options.known_different:
+            suppressed += 1
+            continue
+        probability = row.get("match_probability")
+        if probability is None:
+            probability = strongest.get(str(row["cluster_id"]), options.threshold)
+            text = "not compared directly; the same person through the other claims of the group"
+        else:
+            text = evidence(row)
+        conflicts.append(
+            Conflict(
+                claim_id_a=pair[0],
+                claim_id_b=pair[1],
+                ocmw_a=str(row["ocmw_a"]),
+                ocmw_b=str(row["ocmw_b"]),
+                match_probability=float(probability),
+                overlap_start=row["overlap_start"],
+                overlap_end=row["overlap_end"],
+                overlap_days=days,
+                evidence=text,
+                cluster_id=f"LG-{row['cluster_id']}",
+            )
+        )
+    return conflicts, suppressed
+
+
+def find_conflicts(
+    standardised: pa.Table,
+    scored: pa.Table,
+    options: DetectOptions,
+    evidence: Callable[[dict[str, Any]], str] = clear_text_evidence,
+) -> tuple[list[Conflict], dict[str, int]]:
+    """Group the scored pairs and turn each group's overlapping pairs into conflicts."""
+    connection = duckdb.connect()
+    try:
+        groups = group_claims(connection, scored, options.threshold)
+        scored = _with_similarities(connection, scored)
+        connection.register("groups", groups)
+        connection.register("claims", standardised)
+        connection.register("scored", scored)
+        rows = connection.sql(GROUP_PAIRS_SQL).to_arrow_table().to_pylist()
+    finally:
+        connection.close()
+    conflicts, suppressed = conflicts_from_groups(rows, options, evidence)
+    counts = {
+        "candidate_pairs": scored.num_rows,
+        "pairs_above_threshold": sum(
+            1 for p in scored["match_probability"].to_pylist() if p >= options.threshold
+        ),
+        "groups": len({str(g) for g in groups["cluster_id"].to_pylist()}),
+        "suppressed": suppressed,
+    }
+    return conflicts, counts
+
+
+def _with_similarities(connection: duckdb.DuckDBPyConnection, scored: pa.Table) -> pa.Table:
+    """Add the Jaro-Winkler similarities the evidence quotes, where the names are compared."""
+    if "family_name_l" not in scored.column_names:
+        return scored
+    connection.register("raw_scored", scored)
+    try:
+        return connection.sql(
+            """SELECT *,
+                   jaro_winkler_similarity(family_name_l, family_name_r) AS family_name_jw,
+                   jaro_winkler_similarity(given_first_l, given_first_r) AS given_first_jw
+               FROM raw_scored"""
+        ).to_arrow_table()
+    finally:
+        connection.unregister("raw_scored")
+
+
+def detect_conflicts(
+    claims_path: Path,
+    out_path: Path,
+    options: DetectOptions | None = None,
+    *,
+    step: Step | None = None,
+    on_rows: Callable[[int], None] | None = None,
+) -> tuple[DetectSummary, list[Conflict]]:
+    """The whole run of `loket linkage detect`; the conflicts are also written to out_path."""
+    options = options or DetectOptions()
+    step = step or (lambda _name: None)
+    summary = DetectSummary(engine=options.engine, threshold=options.threshold, out=str(out_path))
+    step("reading")
+    read = read_claims(claims_path, today=options.as_of, on_rows=on_rows)
+    _count_read(summary, read)
+    step("standardising")
+    with duckdb.connect() as connection:
+        standardised = standardise(connection, read.table)
+    engine = open_engine(options.engine)
+    try:
+        scored, model, summary.model_source = score_pairs(
+            standardised, engine, options.seed, step, options.model_file
+        )
+    finally:
+        engine.close()
+    step("grouping")
+    conflicts, counts = find_conflicts(standardised, scored, options)
+    _finish_summary(summary, counts)
+    step("writing")
+    summary.conflicts = write_conflicts(out_path, conflicts)
+    if options.save_model:
+        summary.model_file = _save_model(out_path, model)
+    return summary, conflicts
+
+
+def _count_read(summary: DetectSummary, read: ClaimsRead) -> None:
+    summary.claims_read += read.rows
+    summary.rejected += read.rejected
+    summary.warnings += read.warnings
+    summary.encoding = read.encoding
+    summary.rejects_file, summary.warnings_file = read.rejects_file, read.warnings_file
+    for kind, count in read.warning_counts.items():
+        summary.warning_counts[kind] = summary.warning_counts.get(kind, 0) + count
+    summary.claims_linked += read.table.num_rows
+
+
+def _finish_summary(summary: DetectSummary, counts: dict[str, int]) -> None:
+    summary.candidate_pairs = counts["candidate_pairs"]
+    summary.pairs_above_threshold = counts["pairs_above_threshold"]
+    summary.groups = counts["groups"]
+    summary.suppressed = counts["suppressed"]
+
+
+def _save_model(out_path: Path, model: dict[str, Any]) -> str:
+    path = model_path(out_path)
+    path.write_text(json.dumps(model, indent=2, default=str), encoding="utf-8")
+    return str(path)
+
+
+def _pseudonymised_input(paths: list[Path], key: bytes | None) -> tuple[pa.Table, DetectSummary]:
+    """The encoded claims the hub links: read from the OCMWs' encoded files, or encoded here
+    from a clear claims file when the key is given (to compare both modes on one file)."""
+    summary = DetectSummary(mode="pseudonymised")
+    if key is not None:
+        tables = []
+        for path in paths:
+            read = read_claims(path)
+            _count_read(summary, read)
+            with duckdb.connect() as connection:
+                tables.append(encode_claims(standardise(connection, read.table), key))
+        return pa.concat_tables(tables), summary
+    encoded = pa.concat_tables([read_encoded(path) for path in paths])
+    ids = encoded["claim_id"].to_pylist()
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        keep = []
+        for claim_id in ids:
+            keep.append(claim_id not in seen)
+            seen.add(claim_id)
+        summary.rejected = keep.count(False)
+        encoded = encoded.filter(pa.array(keep))
+    summary.claims_read = len(ids)
+    summary.claims_linked = encoded.num_rows
+    return encoded, summary
+
+
+def detect_pseudonymised(
+    paths: list[Path],
+    out_path: Path,
+    options: DetectOptions | None = None,
+    *,
+    key: bytes | None = None,
+    step: Step | None = None,
+) -> tuple[DetectSummary, list[Conflict]]:
+    """The hub's run: link encoded claims (keyed hashes and Bloom filters only) and return
+    claim ids; the same grouping and conflict rules as in clear text."""
+    options = options or DetectOptions()
+    step = step or (lambda _name: None)
+    if options.engine != "duckdb":
+        raise ValueError("--engine: the pseudonymised model runs on duckdb only")
+    step("reading")
+    encoded, summary = _pseudonymised_input(paths, key)
+    summary.threshold, summary.out = options.threshold, str(out_path)
+    step("training and scoring")
+    with duckdb.connect() as hub:
+        scored, model = score_encoded_pairs(hub, encoded, floor=SCORE_FLOOR, seed=options.seed)
+        claims = hub_claims(hub)
+    step("grouping")
+    conflicts, counts = find_conflicts(claims, scored, options, _given_evidence)
+    _finish_summary(summary, counts)
+    step("writing")
+    summary.conflicts = write_conflicts(out_path, conflicts)
+    if options.save_model:
+        summary.model_file = _save_model(out_path, model)
+    return summary, conflicts
+
+
+def _given_evidence(pair: dict[str, Any]) -> str:
+    return str(pair["evidence"])
+
+
+__all__ = ["DetectOptions", "DetectSummary", "conflict_id_of", "detect_conflicts"]

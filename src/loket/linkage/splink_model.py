@@ -1,0 +1,237 @@
+"""The clear-text Splink model: which fields are compared how, and which pairs are compared.
+
+Comparisons, strongest evidence first (their weights are estimated without labels by EM):
+- INSZ: equal; both valid and different (twins, father and son: strong counter-evidence);
+  one digit off or two digits swapped (a typing error: evidence, not a veto); else.
+- family name: equal; equal core without particles (`Van den Broeck` ~ `Broeck`);
+  Jaro-Winkler >= 0.92, >= 0.85; else — term-frequency adjusted, so `Peeters` counts for less
+  than `Vandevelde`.
+- given names: equal; same names in another order; first names equal; a name shared; first
+  names Jaro-Winkler >= 0.9; one letter off (`Koen` ~ `Koem`); else.
+- birth date: equal; day and month transposed; one character off; same year; else.
+- sex: equal; else. Address (same postcode): weak evidence, since people who claim twice
+  give different addresses.
+
+Only pairs that could be a conflict are ever compared: claims at two different OCMWs whose
+periods overlap. That condition is part of every blocking rule, so the work grows with the
+number of possible conflicts, not with the square of the claims.
+"""
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+
+# A conflict needs two OCMWs and overlapping periods; appended to every prediction rule.
+CONFLICT_CONDITION = (
+    "l.ocmw_refnis <> r.ocmw_refnis AND l.start_date <= r.end_open AND r.start_date <= l.end_open"
+)
+
+# Equality keys of the candidate pairs; together they keep >= 99.5% of true pairs on the
+# generated Belgian claims (benchmarks/RESULTS.md): any one of them agreeing is enough.
+BLOCKING_KEYS: list[tuple[str, ...]] = [
+    ("insz",),
+    ("family_name_core", "birth_ymd"),
+    ("given_first", "birth_ymd"),
+    ("family_name_core", "given_first", "birth_year"),
+    ("family_name_core", "given_first", "birth_month_day"),
+    ("family_name_core", "birth_swapped"),
+    ("birth_ymd", "family_prefix"),
+    ("birth_ymd", "given_prefix"),
+    ("given_first", "birth_swapped"),
+]
+
+# Fixed, not estimated: unsupervised EM takes twins (one family name, birth date and address)
+# for one person, and would learn that a differing valid INSZ or wholly different given names
+# happen to one person. They do only after a register correction (about 1 in 500) or a
+# clerk's slip (about 1 in 100).
+VALID_INSZ_DIFFERS_M = 0.002
+GIVEN_NAMES_DIFFER_M = 0.01
+
+# The columns the conflicts keep next to the comparison values (for the evidence text).
+RETAINED_COLUMNS = [
+    "ocmw_refnis",
+    "start_date",
+    "end_date",
+    "family_name_original",
+    "given_names_original",
+]
+
+
+def _insz() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="insz",
+        comparison_description="INSZ / BIS number",
+        comparison_levels=[
+            cll.NullLevel("insz"),
+            cll.ExactMatchLevel("insz"),
+            cll.CustomLevel(
+                "insz_valid_l AND insz_valid_r",
+                label_for_charts="both valid and different",
+            ).configure(m_probability=VALID_INSZ_DIFFERS_M, fix_m_probability=True),
+            cll.DamerauLevenshteinLevel("insz", 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _family_name() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_description="family name",
+        comparison_levels=[
+            cll.NullLevel("family_name"),
+            cll.ExactMatchLevel("family_name").configure(tf_adjustment_column="family_name"),
+            cll.ExactMatchLevel("family_name_core"),
+            cll.JaroWinklerLevel("family_name", 0.92),
+            cll.JaroWinklerLevel("family_name", 0.85),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _given_names() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="given_names",
+        comparison_description="given names",
+        comparison_levels=[
+            cll.NullLevel("given_names"),
+            cll.ExactMatchLevel("given_names"),
+            cll.ExactMatchLevel("given_sorted"),
+            cll.ExactMatchLevel("given_first"),
+            cll.ArrayIntersectLevel("given_tokens", min_intersection=1),
+            cll.JaroWinklerLevel("given_first", 0.9),
+            cll.DamerauLevenshteinLevel("given_first", 1),
+            cll.ElseLevel().configure(m_probability=GIVEN_NAMES_DIFFER_M, fix_m_probability=True),
+        ],
+    )
+
+
+def _birth_date() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_description="birth date",
+        comparison_levels=[
+            cll.NullLevel("birth_ymd"),
+            cll.ExactMatchLevel("birth_ymd"),
+            cll.CustomLevel(
+                "birth_ymd_l = birth_swapped_r", label_for_charts="day and month transposed"
+            ),
+            cll.DamerauLevenshteinLevel("birth_ymd", 1),
+            cll.CustomLevel(
+                "substr(birth_ymd_l, 1, 4) = substr(birth_ymd_r, 1, 4)",
+                label_for_charts="same year",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _address() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="address",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
+    return [
+        _insz(),
+        _family_name(),
+        _given_names(),
+        _birth_date(),
+        cl.ExactMatch("sex"),
+        _address(),
+    ]
+
+
+def prediction_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
+    """Candidate pairs: an equality key agrees and the two claims could be a conflict."""
+    rules: list[BlockingRuleCreator | dict[str, Any]] = []
+    for keys in BLOCKING_KEYS:
+        if keys[-1] == "birth_swapped":
+            equal = f"l.{keys[0]} = r.{keys[0]} AND l.birth_ymd = r.birth_swapped"
+        else:
+            equal = " AND ".join(f"l.{key} = r.{key}" for key in keys)
+        rules.append(CustomRule(f"{equal} AND {CONFLICT_CONDITION}"))
+    return rules
+
+
+def training_rules() -> list[BlockingRuleCreator]:
+    """EM sessions: each fixes the fields it blocks on and estimates the others."""
+    return [block_on("insz"), block_on("family_name_core", "birth_ymd")]
+
+
+def settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="claim_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=prediction_rules(),
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=RETAINED_COLUMNS,
+    )
+
+
+def deterministic_rules() -> list[str | BlockingRuleCreator]:
+    """Pairs certainly of one person, used to estimate how often two claims match."""
+    return [
+        "l.insz = r.insz AND l.insz_valid AND r.insz_valid",
+        "l.family_name = r.family_name AND l.given_names = r.given_names"
+        " AND l.birth_ymd = r.birth_ymd",
+    ]
+
+
+class ModelMismatch(ValueError):
+    """A saved model whose comparisons are not those of this version of loket."""
+
+
+def for_engine(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """This version's settings written for the engine's SQL dialect, carrying the trained
+    parameters: a model trained in DuckDB scores unchanged on Spark."""
+    fresh = settings().create_settings_dict(dialect)
+    fresh["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    ours, theirs = fresh["comparisons"], trained.get("comparisons", [])
+    if [c["output_column_name"] for c in ours] != [c.get("output_column_name") for c in theirs]:
+        raise ModelMismatch("--model: its comparisons differ from this version's; retrain it")
+    for comparison, saved in zip(ours, theirs, strict=True):
+        levels, saved_levels = comparison["comparison_levels"], saved["comparison_levels"]
+        if len(levels) != len(saved_levels):
+            name = comparison["output_column_name"]
+            raise ModelMismatch(f"--model: the levels of {name!r} differ; retrain it")
+        for level, saved_level in zip(levels, saved_levels, strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in saved_level:
+                    level[key] = saved_level[key]
+    return fresh
+
+
+def model_summary(model: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a saved model a reader checks first: prior and each level's weights."""
+    return {
+        "probability_two_random_records_match": model.get("probability_two_random_records_match"),
+        "comparisons": [
+            {
+                "name": comparison.get("output_column_name"),
+                "levels": [
+                    {
+                        "label": level.get("label_for_charts"),
+                        "m": level.get("m_probability"),
+                        "u": level.get("u_probability"),
+                    }
+                    for level in comparison.get("comparison_levels", [])
+                ],
+            }
+            for comparison in model.get("comparisons", [])
+        ],
+    }
