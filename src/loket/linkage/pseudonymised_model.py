@@ -294,7 +294,7 @@ def build_linker(connection: duckdb.DuckDBPyConnection, encoded: pa.Table) -> Li
     return Linker(
         DuckDBAPI(connection=connection).register(table),
         pseudonymised_settings(),
-        log_level=logging.WARNING,
+        log_level=logging.ERROR,
     )
 
 
