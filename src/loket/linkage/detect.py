@@ -105,7 +105,9 @@ def trained_model(standardised: pa.Table, seed: int = 42) -> dict[str, Any]:
         claims = local.register(standardised, "claims")
         linker = Linker(claims, splink_model.settings(), log_level=logging.ERROR)
         train(linker, seed)
-        return linker.misc.save_model_to_json()
+        model = linker.misc.save_model_to_json()
+        model[splink_model.TRAINING_CLAIMS_KEY] = standardised.num_rows
+        return model
 
 
 def default_model() -> dict[str, Any]:
@@ -144,7 +146,8 @@ def score_pairs(
     step("scoring")
     claims = engine.register(standardised, "claims")
     dialect = engine.db_api.sql_dialect.sql_dialect_str
-    linker = Linker(claims, splink_model.for_engine(model, dialect), log_level=logging.ERROR)
+    scoring = splink_model.for_engine(model, dialect, standardised.num_rows)
+    linker = Linker(claims, scoring, log_level=logging.ERROR)
     predictions = linker.inference.predict(threshold_match_probability=SCORE_FLOOR)
     return engine.to_arrow(predictions), model, source
 

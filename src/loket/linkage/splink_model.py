@@ -51,6 +51,11 @@ BLOCKING_KEYS: list[tuple[str, ...]] = [
 # clerk's slip (about 1 in 100).
 VALID_INSZ_DIFFERS_M = 0.002
 GIVEN_NAMES_DIFFER_M = 0.01
+# Fixed too: a dropped second given name (`Anne Sophie` ~ `Anne`, `Anne Sophie` ~ `Sophie`) is
+# common on forms, but too rare in any one file for EM to learn; left to EM these levels came
+# out as weak or even strong counter-evidence.
+GIVEN_FIRST_EQUAL_M = 0.04
+GIVEN_NAME_SHARED_M = 0.04
 
 # The columns the conflicts keep next to the comparison values (for the evidence text).
 RETAINED_COLUMNS = [
@@ -102,8 +107,12 @@ def _given_names() -> ComparisonCreator:
             cll.NullLevel("given_names"),
             cll.ExactMatchLevel("given_names"),
             cll.ExactMatchLevel("given_sorted"),
-            cll.ExactMatchLevel("given_first"),
-            cll.ArrayIntersectLevel("given_tokens", min_intersection=1),
+            cll.ExactMatchLevel("given_first").configure(
+                m_probability=GIVEN_FIRST_EQUAL_M, fix_m_probability=True
+            ),
+            cll.ArrayIntersectLevel("given_tokens", min_intersection=1).configure(
+                m_probability=GIVEN_NAME_SHARED_M, fix_m_probability=True
+            ),
             cll.JaroWinklerLevel("given_first", 0.9),
             cll.DamerauLevenshteinLevel("given_first", 1),
             cll.ElseLevel().configure(m_probability=GIVEN_NAMES_DIFFER_M, fix_m_probability=True),
@@ -192,15 +201,29 @@ def deterministic_rules() -> list[str | BlockingRuleCreator]:
     ]
 
 
+# Saved with each trained model: how many claims it was trained on.
+TRAINING_CLAIMS_KEY = "loket_training_claims"
+# Below this many claims, how often a name occurs in the file says little about how common it is.
+TERM_FREQUENCY_FROM = 5_000
+
+
 class ModelMismatch(ValueError):
     """A saved model whose comparisons are not those of this version of loket."""
 
 
-def for_engine(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
+def for_engine(trained: dict[str, Any], dialect: str, claims: int) -> dict[str, Any]:
     """This version's settings written for the engine's SQL dialect, carrying the trained
-    parameters: a model trained in DuckDB scores unchanged on Spark."""
+    parameters: a model trained in DuckDB scores unchanged on Spark.
+
+    In a file too small to tell a common name from a rare one, names are not weighted by
+    their frequency in it. The prior is kept as trained, although a smaller file has fewer
+    pairs: scaled up, it let twins' shared name, birth date and address outweigh their two
+    valid INSZ numbers; kept, small files err towards raising fewer conflicts.
+    """
     fresh = settings().create_settings_dict(dialect)
     fresh["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    if claims < TERM_FREQUENCY_FROM:
+        _without_term_frequencies(fresh)
     ours, theirs = fresh["comparisons"], trained.get("comparisons", [])
     if [c["output_column_name"] for c in ours] != [c.get("output_column_name") for c in theirs]:
         raise ModelMismatch("--model: its comparisons differ from this version's; retrain it")
@@ -214,6 +237,13 @@ def for_engine(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
                 if key in saved_level:
                     level[key] = saved_level[key]
     return fresh
+
+
+def _without_term_frequencies(model: dict[str, Any]) -> None:
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
 
 
 def model_summary(model: dict[str, Any]) -> dict[str, Any]:
