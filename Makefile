@@ -18,8 +18,10 @@ demo: $(STAMP)
 	$(BIN)/loket demo --host 127.0.0.1 --port 8000
 
 # pytest exits 5 when it collects no test; that is a failure of the suite, never a pass.
+# Two workers (pytest-xdist), each with its own PostgreSQL database; the browser tests stay
+# together in one of them (loadgroup) so that their server and Chromium start once.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q tests; rc=$$?; \
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "no tests were collected"; exit 1; fi; exit $$rc
 
 lint: $(STAMP)

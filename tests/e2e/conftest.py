@@ -32,6 +32,17 @@ def _require_browser() -> None:
     pytest.skip(message)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`) the browser tests all run in one worker, so that
+    the seeded server and Chromium are started once rather than once per worker."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @dataclass(frozen=True)
 class LiveServer:
     url: str

@@ -98,7 +98,10 @@ def loket(url: str, *args: str) -> Result:
     """Run the command line in-process on the database at `url`."""
     get_settings.cache_clear()  # the settings are cached per process
     try:
-        return CliRunner().invoke(app, list(args), env={"LOKET_DATABASE_URL": url})
+        # Wide enough that Rich does not break a long file path inside a word.
+        return CliRunner().invoke(
+            app, list(args), env={"LOKET_DATABASE_URL": url, "COLUMNS": "200"}
+        )
     finally:
         get_settings.cache_clear()
 

@@ -37,7 +37,6 @@ DEFAULT_THRESHOLD = 0.9
 U_SAMPLE_PAIRS = 2_000_000
 # Below this, EM has too few pairs of one person to learn from; the shipped model is used.
 MIN_TRAINING_CLAIMS = 5_000
-DEFAULT_MODEL = Path(__file__).with_name("default_model.json")
 EM_MAX_PAIRS = 1_000_000
 
 Step = Callable[[str], None]
@@ -92,10 +91,17 @@ def train(linker: Linker, seed: int) -> None:
         splink_model.deterministic_rules(), recall=0.7
     )
     training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    sessions = 0
     for rule in splink_model.training_rules():
-        training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
-        )
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+            )
+            sessions += 1
+        except EMTrainingException:
+            continue  # e.g. a file without INSZ numbers: the other sessions still learn
+    if sessions == 0:
+        raise EMTrainingException("no training session found pairs to learn from")
 
 
 def trained_model(standardised: pa.Table, seed: int = 42) -> dict[str, Any]:
@@ -110,12 +116,6 @@ def trained_model(standardised: pa.Table, seed: int = 42) -> dict[str, Any]:
         return model
 
 
-def default_model() -> dict[str, Any]:
-    """The parameters shipped with loket (trained on 200,000 generated Belgian claims), for
-    files too small to estimate their own."""
-    return dict(json.loads(DEFAULT_MODEL.read_text(encoding="utf-8")))
-
-
 def model_for(
     standardised: pa.Table, seed: int = 42, given: Path | None = None
 ) -> tuple[dict[str, Any], str]:
@@ -124,11 +124,11 @@ def model_for(
     if given is not None:
         return dict(json.loads(given.read_text(encoding="utf-8"))), str(given)
     if standardised.num_rows < MIN_TRAINING_CLAIMS:
-        return default_model(), "default: too few claims to train on"
+        return splink_model.default_model(), "default: too few claims to train on"
     try:
         return trained_model(standardised, seed), "trained on these claims"
     except EMTrainingException:
-        return default_model(), "default: these claims gave too few pairs to train on"
+        return splink_model.default_model(), "default: these claims gave too few pairs to train on"
 
 
 def score_pairs(

@@ -37,8 +37,9 @@ def insz_phrase(pair: Pair) -> str:
 def family_name_phrase(pair: Pair) -> str:
     written = _names(pair, "family_name_original")
     return {
-        4: f"family name equal{written}",
-        3: f"family name equal without particles{written}",
+        5: f"family name equal{written}",
+        4: f"family name equal without particles{written}",
+        3: f"given and family names swapped{written}",
         2: f"family name Jaro-Winkler {_score(pair, 'family_name_jw')}{written}",
         1: f"family name Jaro-Winkler {_score(pair, 'family_name_jw')}{written}",
         0: f"family name different{written}",
@@ -48,8 +49,9 @@ def family_name_phrase(pair: Pair) -> str:
 def given_names_phrase(pair: Pair) -> str:
     written = _names(pair, "given_names_original")
     return {
-        6: f"given names equal{written}",
-        5: f"same given names in another order{written}",
+        7: f"given names equal{written}",
+        6: f"same given names in another order{written}",
+        5: f"given and family names swapped{written}",
         4: f"first given name equal{written}",
         3: f"a given name in common{written}",
         2: f"first given name Jaro-Winkler {_score(pair, 'given_first_jw')}{written}",
@@ -74,6 +76,7 @@ def sex_phrase(pair: Pair) -> str:
 
 def address_phrase(pair: Pair) -> str:
     return {
+        2: "same postcode and street",
         1: "same postcode",
         0: "different address (weak evidence)",
     }.get(_gamma(pair, "address"), "address missing on one claim")

@@ -3,20 +3,23 @@
 Comparisons, strongest evidence first (their weights are estimated without labels by EM):
 - INSZ: equal; both valid and different (twins, father and son: strong counter-evidence);
   one digit off or two digits swapped (a typing error: evidence, not a veto); else.
-- family name: equal; equal core without particles (`Van den Broeck` ~ `Broeck`);
-  Jaro-Winkler >= 0.92, >= 0.85; else — term-frequency adjusted, so `Peeters` counts for less
-  than `Vandevelde`.
-- given names: equal; same names in another order; first names equal; a name shared; first
+- family name: equal; equal core without particles (`Van den Broeck` ~ `Broeck`); given and
+  family name swapped; Jaro-Winkler >= 0.92, >= 0.85; else — term-frequency adjusted, so
+  `Peeters` counts for less than `Vandevelde`.
+- given names: equal; same names in another order; swapped with the family name; first names
+  equal; a name shared; first
   names Jaro-Winkler >= 0.9; one letter off (`Koen` ~ `Koem`); else.
 - birth date: equal; day and month transposed; one character off; same year; else.
-- sex: equal; else. Address (same postcode): weak evidence, since people who claim twice
-  give different addresses.
+- sex: equal; else. Address (same postcode and street, same postcode): weak evidence, since
+  people who claim twice give different addresses.
 
 Only pairs that could be a conflict are ever compared: claims at two different OCMWs whose
 periods overlap. That condition is part of every blocking rule, so the work grows with the
 number of possible conflicts, not with the square of the claims.
 """
 
+import json
+from pathlib import Path
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -43,7 +46,14 @@ BLOCKING_KEYS: list[tuple[str, ...]] = [
     ("birth_ymd", "family_prefix"),
     ("birth_ymd", "given_prefix"),
     ("given_first", "birth_swapped"),
+    ("family_name_core", "given_first", "postcode"),
+    ("given_first", "birth_year", "postcode"),
+    ("family_name", "given_first", "swapped"),
+    ("birth_ymd", "postcode"),
+    ("postcode", "street", "house_number"),
 ]
+
+NAMES_SWAPPED = "family_name_l = given_first_r AND given_first_l = family_name_r"
 
 # Fixed, not estimated: unsupervised EM takes twins (one family name, birth date and address)
 # for one person, and would learn that a differing valid INSZ or wholly different given names
@@ -92,6 +102,7 @@ def _family_name() -> ComparisonCreator:
             cll.NullLevel("family_name"),
             cll.ExactMatchLevel("family_name").configure(tf_adjustment_column="family_name"),
             cll.ExactMatchLevel("family_name_core"),
+            cll.CustomLevel(NAMES_SWAPPED, label_for_charts="given and family names swapped"),
             cll.JaroWinklerLevel("family_name", 0.92),
             cll.JaroWinklerLevel("family_name", 0.85),
             cll.ElseLevel(),
@@ -107,6 +118,7 @@ def _given_names() -> ComparisonCreator:
             cll.NullLevel("given_names"),
             cll.ExactMatchLevel("given_names"),
             cll.ExactMatchLevel("given_sorted"),
+            cll.CustomLevel(NAMES_SWAPPED, label_for_charts="given and family names swapped"),
             cll.ExactMatchLevel("given_first").configure(
                 m_probability=GIVEN_FIRST_EQUAL_M, fix_m_probability=True
             ),
@@ -146,6 +158,7 @@ def _address() -> ComparisonCreator:
         comparison_description="address",
         comparison_levels=[
             cll.NullLevel("postcode"),
+            cll.And(cll.ExactMatchLevel("postcode"), cll.JaroWinklerLevel("street", 0.9)),
             cll.ExactMatchLevel("postcode"),
             cll.ElseLevel(),
         ],
@@ -169,6 +182,8 @@ def prediction_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
     for keys in BLOCKING_KEYS:
         if keys[-1] == "birth_swapped":
             equal = f"l.{keys[0]} = r.{keys[0]} AND l.birth_ymd = r.birth_swapped"
+        elif keys[-1] == "swapped":
+            equal = "l.family_name = r.given_first AND l.given_first = r.family_name"
         else:
             equal = " AND ".join(f"l.{key} = r.{key}" for key in keys)
         rules.append(CustomRule(f"{equal} AND {CONFLICT_CONDITION}"))
@@ -177,7 +192,11 @@ def prediction_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
 
 def training_rules() -> list[BlockingRuleCreator]:
     """EM sessions: each fixes the fields it blocks on and estimates the others."""
-    return [block_on("insz"), block_on("family_name_core", "birth_ymd")]
+    return [
+        block_on("insz"),
+        block_on("family_name_core", "birth_ymd"),
+        block_on("given_first", "birth_month_day"),
+    ]
 
 
 def settings() -> SettingsCreator:
@@ -199,6 +218,15 @@ def deterministic_rules() -> list[str | BlockingRuleCreator]:
         "l.family_name = r.family_name AND l.given_names = r.given_names"
         " AND l.birth_ymd = r.birth_ymd",
     ]
+
+
+DEFAULT_MODEL = Path(__file__).with_name("default_model.json")
+
+
+def default_model() -> dict[str, Any]:
+    """The parameters shipped with loket (trained on 200,000 generated Belgian claims), for
+    files too small to estimate their own."""
+    return dict(json.loads(DEFAULT_MODEL.read_text(encoding="utf-8")))
 
 
 # Saved with each trained model: how many claims it was trained on.
@@ -224,13 +252,17 @@ def for_engine(trained: dict[str, Any], dialect: str, claims: int) -> dict[str, 
     fresh["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
     if claims < TERM_FREQUENCY_FROM:
         _without_term_frequencies(fresh)
-    ours, theirs = fresh["comparisons"], trained.get("comparisons", [])
-    if [c["output_column_name"] for c in ours] != [c.get("output_column_name") for c in theirs]:
-        raise ModelMismatch("--model: its comparisons differ from this version's; retrain it")
-    for comparison, saved in zip(ours, theirs, strict=True):
+    # Splink leaves out a comparison whose column is empty in every claim (a file without
+    # INSZ numbers); its levels then come from the shipped model.
+    saved_comparisons = {c.get("output_column_name"): c for c in default_model()["comparisons"]}
+    saved_comparisons |= {c.get("output_column_name"): c for c in trained.get("comparisons", [])}
+    for comparison in fresh["comparisons"]:
+        name = comparison["output_column_name"]
+        saved = saved_comparisons.get(name)
+        if saved is None:
+            raise ModelMismatch(f"--model: it has no comparison {name!r}; retrain it")
         levels, saved_levels = comparison["comparison_levels"], saved["comparison_levels"]
         if len(levels) != len(saved_levels):
-            name = comparison["output_column_name"]
             raise ModelMismatch(f"--model: the levels of {name!r} differ; retrain it")
         for level, saved_level in zip(levels, saved_levels, strict=True):
             for key in ("m_probability", "u_probability"):
