@@ -48,6 +48,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_consult.py
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_pages.py
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/bench_linkage_accuracy.py
+	$(BIN)/python benchmarks/bench_linkage_scale.py --sizes 10000,100000,1000000 --runs 3 --methods loket
+	$(BIN)/python benchmarks/bench_linkage_scale.py --sizes 10000,100000 --runs 3 --methods splink
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -191,6 +191,24 @@ def loket_pipeline(data: Dataset) -> Pairs:
     return {(c.claim_id_a, c.claim_id_b) for c in conflicts}
 
 
+def loket_pseudonymised(data: Dataset) -> Pairs:
+    """loket's privacy-preserving mode on the same claims: encoded under a random key as each
+    OCMW would, then linked by the hub on the encodings only."""
+    import secrets
+
+    from loket.linkage.detect import DetectOptions, detect_pseudonymised
+
+    with tempfile.TemporaryDirectory() as work:
+        claims_path = Path(work) / "claims.csv"
+        write_table_csv(claims_path, data.claims)
+        options = DetectOptions(threshold=THRESHOLD, as_of=AS_OF, save_model=False)
+        key = secrets.token_bytes(32)
+        _summary, conflicts = detect_pseudonymised(
+            [claims_path], Path(work) / "conflicts.csv", options, key=key
+        )
+    return {(c.claim_id_a, c.claim_id_b) for c in conflicts}
+
+
 def splink_settings(identifier: bool) -> Any:
     """A plain Splink 5 model as its tutorial builds one: library comparisons, blocking on
     name and date of birth pairs, the identifier where there is one."""
@@ -283,6 +301,7 @@ def recordlinkage_toolkit(data: Dataset) -> Pairs:
 
 METHODS: dict[str, Callable[[Dataset], Pairs]] = {
     "loket": loket_pipeline,
+    "loket-pseudonymised": loket_pseudonymised,
     "splink": plain_splink,
     "recordlinkage": recordlinkage_toolkit,
     "naive": naive_rule,

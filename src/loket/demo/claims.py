@@ -6,7 +6,6 @@ Vectorised with numpy and deterministic for a seed: a million claims take second
 """
 
 import csv
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loket.cases.network import GERMAN_SPEAKING
+from loket.demo.claim_variants import family_variant, given_variant, insz_variant
 from loket.demo.geography import CITY_WEIGHTS, COMMUNITY_WEIGHTS
 from loket.demo.names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, STREETS
 from loket.demo.population import REFERENCE_DAY
@@ -48,11 +48,6 @@ EXTRA_FAMILY: Final = {
 INTL_MALE: Final = ("Mohamed", "Youssef", "Ahmed", "Mehmet", "Adam", "Ibrahim", "Minh", "Piotr")
 INTL_FEMALE: Final = ("Fatima", "Amina", "Sara", "Ayşe", "Yasmina", "Lan", "Anna", "Aïcha")
 # Family names that are written glued and split in the registers ("Vandevelde", "Van de Velde").
-SPLIT_FORMS: Final = {
-    "Vandevelde": "Van de Velde", "Vanderlinden": "Van der Linden", "Desmet": "De Smet",
-    "Declercq": "De Clercq", "Dupont": "Du Pont", "Vandenberghe": "Van den Berghe",
-    "Leclercq": "Le Clercq", "Lecomte": "Le Comte",
-}  # fmt: skip
 COMMON_FAMILY: Final = ("Peeters", "Janssens", "Maes", "Dubois", "Lambert", "Martin")
 COMMON_GIVEN: Final = ("Jan", "Marc", "Luc", "Jean", "Pierre", "Michel")
 
@@ -447,58 +442,6 @@ def _duplicates(
 def _concat(parts: list[_Claims]) -> _Claims:
     fields = _Claims.__dataclass_fields__
     return _Claims(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in fields})
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def _typo(rng: np.random.Generator, text: str) -> str:
-    """One letter dropped, doubled or replaced by its neighbour on the keyboard row."""
-    at = int(rng.integers(1, len(text))) if len(text) > 1 else 0
-    how = int(rng.integers(0, 3))
-    if how == 0 and len(text) > 3:
-        return text[:at] + text[at + 1 :]
-    if how == 1:
-        return text[:at] + text[at] + text[at:]
-    neighbour = {"a": "s", "e": "r", "i": "o", "o": "i", "n": "m", "m": "n", "s": "a", "t": "r"}
-    return text[:at] + neighbour.get(text[at], "e") + text[at + 1 :]
-
-
-def family_variant(rng: np.random.Generator, name: str) -> tuple[str, str]:
-    """The family name as another clerk typed it, and what was done to it."""
-    draw = rng.random()
-    if draw < 0.3:
-        return name.upper(), "family-upper"
-    if draw < 0.55:
-        if name in SPLIT_FORMS:
-            return SPLIT_FORMS[name], "family-split"
-        if " " in name or "'" in name:
-            glued = name.replace(" ", "").replace("'", "").capitalize()
-            return (glued.upper() if draw < 0.4 else glued), "family-glued"
-        return name.upper(), "family-upper"
-    if draw < 0.7 and _strip_accents(name) != name:
-        return _strip_accents(name), "family-accents"
-    return _typo(rng, name), "family-typo"
-
-
-def given_variant(rng: np.random.Generator, given: str) -> tuple[str, str]:
-    """Double given names swapped or cut to the first; single ones mistyped."""
-    tokens = given.replace("-", " ").split()
-    if len(tokens) < 2:
-        return _typo(rng, given), "given-typo"
-    if rng.random() < 0.5:
-        return " ".join(reversed(tokens)), "given-swapped"
-    return tokens[0], "given-dropped"
-
-
-def insz_variant(rng: np.random.Generator, insz: str) -> str:
-    """One digit mistyped, or two neighbouring digits swapped."""
-    at = int(rng.integers(0, 10))
-    if insz[at] != insz[at + 1] and rng.random() < 0.5:
-        return insz[:at] + insz[at + 1] + insz[at] + insz[at + 2 :]
-    digit = str((int(insz[at]) + int(rng.integers(1, 10))) % 10)
-    return insz[:at] + digit + insz[at + 1 :]
 
 
 def _vary(rng: np.random.Generator, rows: _Claims, out: dict[str, Any], changes: Strs) -> None:

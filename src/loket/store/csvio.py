@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import pyarrow as pa
 
@@ -145,28 +146,28 @@ def rejects_path(path: Path) -> Path:
     )
 
 
-class RejectsWriter:
-    """Writes `<input>.rejects.csv` (line, reason, then the row); created on the first reject."""
+class LazyCsvFile:
+    """A CSV file with a header row, created on the first row written: a clean input leaves
+    no empty rejects or warnings file behind. An old file of the same name is removed."""
 
-    def __init__(self, source: Path, columns: list[str]) -> None:
-        self.path = rejects_path(source)
-        self._columns = columns
+    def __init__(self, path: Path, header: list[str]) -> None:
+        self.path = path
+        self._header = header
         self._file: io.TextIOWrapper | None = None
-        self._writer: csv.writer | None = None  # type: ignore[valid-type]
+        self._write: Callable[[list[object]], object] | None = None
         self.count = 0
         if self.path.exists():
             self.path.unlink()
 
-    def write(self, line: int, reason: str, row: dict[str, str]) -> None:
-        if self._file is None:
+    def write_row(self, values: list[object]) -> None:
+        if self._write is None:
             self._file = self.path.open("w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._file)
-            self._writer.writerow(["line", "reason", *self._columns])
-        assert self._writer is not None
-        self._writer.writerow([line, reason, *(row.get(c, "") for c in self._columns)])
+            self._write = csv.writer(self._file).writerow
+            self._write(list(self._header))
+        self._write(values)
         self.count += 1
 
-    def __enter__(self) -> "RejectsWriter":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -177,3 +178,14 @@ class RejectsWriter:
     ) -> None:
         if self._file is not None:
             self._file.close()
+
+
+class RejectsWriter(LazyCsvFile):
+    """Writes `<input>.rejects.csv` (line, reason, then the row); created on the first reject."""
+
+    def __init__(self, source: Path, columns: list[str]) -> None:
+        super().__init__(rejects_path(source), ["line", "reason", *columns])
+        self._columns = columns
+
+    def write(self, line: int, reason: str, row: dict[str, str]) -> None:
+        self.write_row([line, reason, *(row.get(c, "") for c in self._columns)])
