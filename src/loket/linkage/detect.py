@@ -25,7 +25,7 @@ from splink.internals.exceptions import EMTrainingException
 from loket.linkage import splink_model
 from loket.linkage.claims import ClaimsRead, read_claims
 from loket.linkage.conflicts import Conflict, conflict_id_of, write_conflicts
-from loket.linkage.engines import DuckDBEngine, LinkageEngine, open_engine
+from loket.linkage.engines import LinkageEngine, open_engine
 from loket.linkage.evidence import clear_text_evidence
 from loket.linkage.pseudonymise import encode_claims, read_encoded
 from loket.linkage.pseudonymised_model import hub_claims, score_encoded_pairs
@@ -84,33 +84,47 @@ def model_path(out: Path) -> Path:
     return out.with_name(out.stem + ".model.json")
 
 
-def train(linker: Linker, seed: int) -> None:
+def _with_pairs(standardised: pa.Table, keys: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The training keys on which at least two claims agree (a file without INSZ numbers has
+    no pairs on `insz`, and an EM session without pairs fails)."""
+    kept = []
+    with duckdb.connect() as connection:
+        connection.register("claims", standardised)
+        for columns in keys:
+            present = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+            names = ", ".join(columns)
+            pairs = connection.sql(
+                f"SELECT count(*) FROM (SELECT {names} FROM claims WHERE {present}"
+                f" GROUP BY {names} HAVING count(*) > 1)"
+            ).fetchall()[0][0]
+            if pairs:
+                kept.append(columns)
+    return kept
+
+
+def train(linker: Linker, standardised: pa.Table, seed: int) -> None:
     """Parameters from the data alone: no labelled pairs exist for leefloon claims."""
+    keys = _with_pairs(standardised, splink_model.TRAINING_KEYS)
+    if not keys:
+        raise EMTrainingException("no training session has pairs to learn from")
     training = linker.training
     training.estimate_probability_two_random_records_match(
         splink_model.deterministic_rules(), recall=0.7
     )
     training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
-    sessions = 0
-    for rule in splink_model.training_rules():
-        try:
-            training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
-            )
-            sessions += 1
-        except EMTrainingException:
-            continue  # e.g. a file without INSZ numbers: the other sessions still learn
-    if sessions == 0:
-        raise EMTrainingException("no training session found pairs to learn from")
+    for rule in splink_model.training_rules(keys):
+        training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+        )
 
 
 def trained_model(standardised: pa.Table, seed: int = 42) -> dict[str, Any]:
     """The clear-text model with its parameters estimated on these claims, in this process
     (DuckDB): training is a few hundred small queries, which a cluster only slows down."""
-    with DuckDBEngine() as local:
+    with open_engine("duckdb") as local:
         claims = local.register(standardised, "claims")
         linker = Linker(claims, splink_model.settings(), log_level=logging.ERROR)
-        train(linker, seed)
+        train(linker, standardised, seed)
         model = linker.misc.save_model_to_json()
         model[splink_model.TRAINING_CLAIMS_KEY] = standardised.num_rows
         return model

@@ -46,8 +46,9 @@ class EngineSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="LOKET_")
 
-    # DuckDB: e.g. "8GB"; DuckDB's default is 80% of the machine's memory.
-    duckdb_memory_limit: str | None = None
+    # DuckDB: spills to disk beyond this; 1 GB keeps a million claims under 2 GB in all and
+    # did not slow them down (benchmarks/RESULTS.md). None: 80% of the machine's memory.
+    duckdb_memory_limit: str | None = "1GB"
     # DuckDB: worker threads; DuckDB's default is one per core.
     duckdb_threads: int | None = None
     # Spark master URL: local[2] runs Spark in a JVM started by loket; spark://host:7077,

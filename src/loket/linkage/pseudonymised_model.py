@@ -271,22 +271,42 @@ def pseudonymised_settings(*, conflicts_only: bool = True) -> SettingsCreator:
     )
 
 
+# EM sessions: one blocked on the INSZ key (learns the names and dates), one on the birth
+# date key (learns the INSZ); each leaves out the comparison it is blocked on.
+TRAINING_KEYS = ("insz_key", "birth_key")
+
+
 def training_blocking_rules() -> list[BlockingRuleCreator]:
-    """EM sessions: one blocked on the INSZ key (learns the names and dates), one on the birth
-    date key (learns the INSZ); each leaves out the comparison it is blocked on."""
-    return [block_on("insz_key"), block_on("birth_key")]
+    return [block_on(column) for column in TRAINING_KEYS]
 
 
-def train(linker: Linker, *, seed: int = 42) -> None:
+def _has_pairs(connection: duckdb.DuckDBPyConnection, column: str) -> bool:
+    """Whether two encoded claims agree on `column` (an EM session without pairs fails)."""
+    rows = connection.sql(
+        f"SELECT count(*) FROM (SELECT {column} FROM {HUB_TABLE} WHERE {column} IS NOT NULL"
+        f" GROUP BY {column} HAVING count(*) > 1)"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def train(linker: Linker, connection: duckdb.DuckDBPyConnection, *, seed: int = 42) -> None:
     """Estimate the model without labels, as the clear-text model does: the prior from pairs
-    that agree on the INSZ and on name and birth date, u by random sampling, m by EM."""
+    that agree on the INSZ or on name and birth date, u by random sampling, m by EM — each
+    session only where its key has pairs (claims without INSZ numbers have none on it)."""
     training = linker.training
     training.estimate_probability_two_random_records_match(
-        ["l.insz_key = r.insz_key AND l.family_birth_key = r.family_birth_key"], recall=0.7
+        [
+            "l.insz_key = r.insz_key AND l.family_birth_key = r.family_birth_key",
+            "l.family_birth_key = r.family_birth_key AND l.given_birth_key = r.given_birth_key",
+        ],
+        recall=0.7,
     )
     training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
-    for rule in training_blocking_rules():
-        training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
+    for column in TRAINING_KEYS:
+        if _has_pairs(connection, column):
+            training.estimate_parameters_using_expectation_maximisation(
+                block_on(column), max_pairs=EM_MAX_PAIRS
+            )
 
 
 def build_linker(connection: duckdb.DuckDBPyConnection, encoded: pa.Table) -> Linker:
@@ -316,7 +336,7 @@ def score_encoded_pairs(
     `hub_claims(connection)`, for the grouping step.
     """
     linker = build_linker(connection, encoded)
-    train(linker, seed=seed)
+    train(linker, connection, seed=seed)
     predictions = linker.inference.predict(threshold_match_probability=floor)
     dice_select = ", ".join(
         f"2.0 * bit_count(l.{name} & r.{name}) / nullif(l.{name}_count + r.{name}_count, 0) "

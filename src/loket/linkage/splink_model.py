@@ -190,13 +190,13 @@ def prediction_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
     return rules
 
 
-def training_rules() -> list[BlockingRuleCreator]:
-    """EM sessions: each fixes the fields it blocks on and estimates the others."""
-    return [
-        block_on("insz"),
-        block_on("family_name_core", "birth_ymd"),
-        block_on("given_first", "birth_month_day"),
-    ]
+# EM sessions: each fixes the fields it blocks on and estimates the others. A level that no
+# session could estimate (a file without INSZ numbers) keeps the shipped model's value.
+TRAINING_KEYS: list[tuple[str, ...]] = [("insz",), ("family_name_core", "birth_ymd")]
+
+
+def training_rules(keys: list[tuple[str, ...]] | None = None) -> list[BlockingRuleCreator]:
+    return [block_on(*columns) for columns in (TRAINING_KEYS if keys is None else keys)]
 
 
 def settings() -> SettingsCreator:
@@ -253,9 +253,12 @@ def for_engine(trained: dict[str, Any], dialect: str, claims: int) -> dict[str, 
     if claims < TERM_FREQUENCY_FROM:
         _without_term_frequencies(fresh)
     # Splink leaves out a comparison whose column is empty in every claim (a file without
-    # INSZ numbers); its levels then come from the shipped model.
-    saved_comparisons = {c.get("output_column_name"): c for c in default_model()["comparisons"]}
-    saved_comparisons |= {c.get("output_column_name"): c for c in trained.get("comparisons", [])}
+    # INSZ numbers), and a level no training session saw has no value: both come from the
+    # shipped model.
+    shipped_comparisons = {c.get("output_column_name"): c for c in default_model()["comparisons"]}
+    saved_comparisons = shipped_comparisons | {
+        c.get("output_column_name"): c for c in trained.get("comparisons", [])
+    }
     for comparison in fresh["comparisons"]:
         name = comparison["output_column_name"]
         saved = saved_comparisons.get(name)
@@ -264,10 +267,12 @@ def for_engine(trained: dict[str, Any], dialect: str, claims: int) -> dict[str, 
         levels, saved_levels = comparison["comparison_levels"], saved["comparison_levels"]
         if len(levels) != len(saved_levels):
             raise ModelMismatch(f"--model: the levels of {name!r} differ; retrain it")
-        for level, saved_level in zip(levels, saved_levels, strict=True):
+        shipped = shipped_comparisons.get(name, saved)["comparison_levels"]
+        for level, saved_level, shipped_level in zip(levels, saved_levels, shipped, strict=True):
             for key in ("m_probability", "u_probability"):
-                if key in saved_level:
-                    level[key] = saved_level[key]
+                value = saved_level.get(key, shipped_level.get(key))
+                if value is not None:
+                    level[key] = value
     return fresh
 
 
