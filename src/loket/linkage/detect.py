@@ -36,7 +36,7 @@ SCORE_FLOOR = 0.01
 DEFAULT_THRESHOLD = 0.9
 U_SAMPLE_PAIRS = 2_000_000
 # Below this, EM has too few pairs of one person to learn from; the shipped model is used.
-MIN_TRAINING_CLAIMS = 5_000
+MIN_TRAINING_CLAIMS = 2_000
 EM_MAX_PAIRS = 1_000_000
 
 Step = Callable[[str], None]
