@@ -233,12 +233,12 @@ def conflicts_from_groups(
 ) -> tuple[list[Conflict], int]:
     """Conflicts from the overlapping pairs of each group; (conflicts, suppressed)."""
     as_of = options.as_of or date.today()
-    strongest: dict[str, float] = {}
+    weakest_link: dict[str, float] = {}
     for row in rows:
         probability = row.get("match_probability")
         if probability is not None and probability >= options.threshold:
             group = str(row["cluster_id"])
-            strongest[group] = min(strongest.get(group, 1.0), float(probability))
+            weakest_link[group] = min(weakest_link.get(group, 1.0), float(probability))
     conflicts, suppressed = [], 0
     for row in rows:
         pair = (str(row["claim_id_a"]), str(row["claim_id_b"]))
@@ -250,8 +250,12 @@ def conflicts_from_groups(
             continue
         probability = row.get("match_probability")
         if probability is None:
-            probability = strongest.get(str(row["cluster_id"]), options.threshold)
+            probability = weakest_link.get(str(row["cluster_id"]), options.threshold)
             text = "not compared directly; the same person through the other claims of the group"
+        elif probability < options.threshold:
+            text = (
+                f"the same person through the other claims of the group; directly: {evidence(row)}"
+            )
         else:
             text = evidence(row)
         conflicts.append(
