@@ -24,6 +24,7 @@ from loket.linkage.engines import ENGINE_NAMES
 from loket.linkage.model import LinkageMode
 from loket.linkage.pseudonymise import LinkageKeyError, load_key
 from loket.linkage.service import RunMeta, known_different_pairs, record_run
+from loket.linkage.splink_model import ModelMismatch
 from loket.linkage.standardise import standardise
 from loket.store.csvio import CsvFormatError
 
@@ -115,7 +116,7 @@ def detect(
                     step=relabel,
                     on_rows=lambda rows: advance(rows, total),
                 )
-            except CsvFormatError as error:
+            except (CsvFormatError, ModelMismatch) as error:
                 fail(str(error))
     result = summary.as_json()
     if storing:

@@ -276,10 +276,6 @@ def pseudonymised_settings(*, conflicts_only: bool = True) -> SettingsCreator:
 TRAINING_KEYS = ("insz_key", "birth_key")
 
 
-def training_blocking_rules() -> list[BlockingRuleCreator]:
-    return [block_on(column) for column in TRAINING_KEYS]
-
-
 def _has_pairs(connection: duckdb.DuckDBPyConnection, column: str) -> bool:
     """Whether two encoded claims agree on `column` (an EM session without pairs fails)."""
     rows = connection.sql(

@@ -281,24 +281,3 @@ def _without_term_frequencies(model: dict[str, Any]) -> None:
         for level in comparison["comparison_levels"]:
             level.pop("tf_adjustment_column", None)
             level.pop("tf_adjustment_weight", None)
-
-
-def model_summary(model: dict[str, Any]) -> dict[str, Any]:
-    """The parts of a saved model a reader checks first: prior and each level's weights."""
-    return {
-        "probability_two_random_records_match": model.get("probability_two_random_records_match"),
-        "comparisons": [
-            {
-                "name": comparison.get("output_column_name"),
-                "levels": [
-                    {
-                        "label": level.get("label_for_charts"),
-                        "m": level.get("m_probability"),
-                        "u": level.get("u_probability"),
-                    }
-                    for level in comparison.get("comparison_levels", [])
-                ],
-            }
-            for comparison in model.get("comparisons", [])
-        ],
-    }

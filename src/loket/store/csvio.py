@@ -8,7 +8,7 @@ number and reason.
 import codecs
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +37,18 @@ def file_encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
+def _header(path: Path, names: Sequence[str] | None, required: list[str]) -> list[str]:
+    """The column names as compared (trimmed, lower case); CsvFormatError when the file is
+    empty or a required column is missing."""
+    if not names:
+        raise CsvFormatError(f"{path.name}: the file is empty; a header row is required")
+    header = [name.strip().lower() for name in names]
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise CsvFormatError(f"{path.name}: missing column(s) {', '.join(missing)}")
+    return header
+
+
 def read_rows(path: Path, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each data row, streamed from the file; CsvFormatError when a
     required column is missing."""
@@ -44,13 +56,7 @@ def read_rows(path: Path, required: list[str]) -> Iterator[tuple[int, dict[str, 
         first_line = file.readline()
         file.seek(0)
         reader = csv.DictReader(file, delimiter=_delimiter(first_line))
-        if reader.fieldnames is None:
-            raise CsvFormatError(f"{path.name}: the file is empty; a header row is required")
-        header = [name.strip().lower() for name in reader.fieldnames]
-        reader.fieldnames = header
-        missing = [column for column in required if column not in header]
-        if missing:
-            raise CsvFormatError(f"{path.name}: missing column(s) {', '.join(missing)}")
+        reader.fieldnames = _header(path, reader.fieldnames, required)
         for row in reader:
             line = reader.line_num
             if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
@@ -106,12 +112,7 @@ def read_columns(
         first_line = file.readline()
         file.seek(0)
         reader = csv.reader(file, delimiter=_delimiter(first_line))
-        names = [name.strip().lower() for name in next(reader, [])]
-        if not names:
-            raise CsvFormatError(f"{path.name}: the file is empty; a header row is required")
-        missing = [column for column in required if column not in names]
-        if missing:
-            raise CsvFormatError(f"{path.name}: missing column(s) {', '.join(missing)}")
+        names = _header(path, next(reader, None), required)
         gathered = _ColumnChunks(len(names))
         malformed: list[tuple[int, str, dict[str, str]]] = []
         width, rows = len(names), 0
