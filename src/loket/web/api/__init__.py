@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from loket.web.api import citizens, dossiers, exchange, health, linkage, me, routing
+from loket.web.api import citizens, control, dossiers, exchange, health, linkage, me, routing
 
 API_PREFIX = "/api/v1"
 
@@ -14,3 +14,4 @@ router.include_router(citizens.router)
 router.include_router(exchange.router)
 router.include_router(me.router)
 router.include_router(linkage.router)
+router.include_router(control.router)

@@ -1,0 +1,149 @@
+"""`loket control`: score and select tax dossiers for control, report on fairness and hot spots,
+and review the selection; plus `generate` for synthetic dossiers."""
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import typer
+
+from loket.cli import control_demo, control_report, control_review
+from loket.cli.common import fail, print_json, progress_bar
+from loket.control.register import ProtectedFeature, UnregisteredFeature
+from loket.control.score import ScoreOptions, ScoringError, file_sha256, score_dossiers
+from loket.store.csvio import CsvFormatError
+
+app = typer.Typer(
+    help="Select tax dossiers for control: explainable, fair, always with human review.",
+    no_args_is_help=True,
+)
+control_demo.register(app)
+control_report.register(app)
+control_review.register(app)
+
+OUTPUT_COLUMNS = [
+    "dossier_id", "score", "rank", "explanation", "selected", "selection", "office_id",
+    "region_refnis", "province_refnis", "arrondissement_refnis", "sector", "peer_level",
+    "peer_area", "peer_count",
+]  # fmt: skip
+STEPS = ["reading dossiers", "peer groups", "nearest neighbours", "score and selection"]
+STEPS += ["explanations", "writing"]
+
+
+def read_capacity(path: Path) -> dict[str, float]:
+    """office_id, capacity (controllers in FTE) per row; a bad row is named and refused, as a
+    quota from a half-read capacity file would be unfair to the offices left out."""
+    capacity: dict[str, float] = {}
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.DictReader(file)
+        if not reader.fieldnames or {"office_id", "capacity"} - set(reader.fieldnames):
+            fail(f"--capacity: {path.name} needs the columns office_id, capacity")
+        for row in reader:
+            try:
+                value = float((row["capacity"] or "").replace(",", "."))
+            except ValueError:
+                value = -1.0
+            if value < 0 or value != value:
+                fail(
+                    f"--capacity: {path.name} line {reader.line_num}: capacity "
+                    f"{row['capacity']!r} is not a number of zero or more"
+                )
+            capacity[row["office_id"].strip()] = value
+    return capacity
+
+
+def _output_table(table: pa.Table) -> pa.Table:
+    selected = pa.array(["true" if s else "false" for s in table.column("selected").to_pylist()])
+    columns = [selected if name == "selected" else table.column(name) for name in OUTPUT_COLUMNS]
+    return pa.table(columns, names=OUTPUT_COLUMNS)
+
+
+@app.command("score")
+def score(
+    dossiers: Path = typer.Option(
+        ..., "--dossiers", exists=True, dir_okay=False, help="control-dossiers CSV"
+    ),
+    out: Path = typer.Option(..., "--out", dir_okay=False, help="scores CSV to write"),
+    top: int | None = typer.Option(
+        None,
+        "--top",
+        min=0,
+        help="select K dossiers and write only those (default: 1% selected, all written)",
+    ),
+    random_share: float = typer.Option(
+        0.1, "--random-share", help="part of the selection drawn at random (0-0.5)"
+    ),
+    seed: int = typer.Option(0, "--seed", help="same seed and file, same selection"),
+    capacity: Path | None = typer.Option(
+        None,
+        "--capacity",
+        exists=True,
+        dir_okay=False,
+        help="CSV office_id,capacity: quotas per office in proportion to capacity",
+    ),
+    language: str = typer.Option("en", "--language", help="explanations in nl, fr, de or en"),
+    min_peers: int = typer.Option(30, "--min-peers", help="smallest peer group in an area"),
+    neighbours: int = typer.Option(30, "--neighbours", help="nearest same-sector peers"),
+    indicator: list[str] | None = typer.Option(
+        None, "--indicator", help="use only these registered indicators (repeatable)"
+    ),
+    reference_year: int | None = typer.Option(
+        None, "--year", help="fiscal year the dossiers describe (default: last year)"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the run log as JSON"),
+) -> None:
+    """Score every dossier against its peers and select dossiers for human review; writes the
+    scores CSV, the run log (`OUT.run.json`) and the full scored table (`OUT.scored.parquet`)."""
+    options = ScoreOptions(
+        top=top,
+        random_share=random_share,
+        seed=seed,
+        min_peers=min_peers,
+        neighbours=neighbours,
+        capacity=read_capacity(capacity) if capacity else None,
+        language=language,
+        reference_year=reference_year,
+        **({"indicators": tuple(indicator)} if indicator else {}),
+    )
+    with progress_bar("scoring", total=len(STEPS)) as (advance, relabel):
+        done = 0
+
+        def step(name: str) -> None:
+            nonlocal done
+            done += 1
+            relabel(name)
+            advance(done, len(STEPS))
+
+        try:
+            options.checked()
+            step(STEPS[0])
+            run = score_dossiers(dossiers, options, on_step=step)
+        except (ScoringError, UnregisteredFeature, ProtectedFeature, CsvFormatError) as error:
+            fail(str(error))
+        step("writing")
+        table = run.table
+        if top is not None:
+            table = table.filter(table.column("selected"))
+        pacsv.write_csv(_output_table(table), out)
+        pq.write_table(run.table, out.with_name(out.stem + ".scored.parquet"))
+    run.run_log["output_file"] = out.name
+    run.run_log["output_sha256"] = file_sha256(out)
+    if run.read is not None:
+        run.run_log["reading"] = run.read.summary()
+    out.with_name(out.stem + ".run.json").write_text(
+        json.dumps(run.run_log, ensure_ascii=False, indent=2, default=str) + "\n",
+        encoding="utf-8",
+    )
+    if as_json:
+        print_json(run.run_log)
+    else:
+        counts = run.run_log["counts"]
+        assert isinstance(counts, dict)
+        typer.echo(
+            f"{counts['scored']} dossiers scored, {counts['rejected']} rejected, "
+            f"{counts['selected']} selected ({counts['random_sample']} by random sample): "
+            f"{out}"
+        )

@@ -1,0 +1,1 @@
+"""Control selection: geo-aware, explainable, lawful selection of tax dossiers, with review."""

@@ -1,0 +1,234 @@
+"""Scoring a file of control dossiers: peer features, a glass-box score, a lawful selection and
+an explanation for every dossier. Deterministic: the same file and options give the same
+bytes, whatever the row order."""
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from loket.control.dossiers import DOSSIERS_SCHEMA, DossiersRead, read_dossiers
+from loket.control.explain import LANGUAGES, LOW, add_explanations
+from loket.control.geography import postcode_areas
+from loket.control.neighbours import add_neighbour_scores
+from loket.control.peers import PeerSettings, build_peer_features
+from loket.control.register import INDICATOR_CODES, MODEL_VERSION, check_indicators
+from loket.control.selection import DEFAULT_SHARE, SelectionPlan, select
+
+SELECTION_CODES = {1: "risk", 2: "random-sample"}
+SCORED_COLUMNS = [
+    "dossier_id", "enterprise_number", "nace_code", "sector", "postcode",
+    "municipality_refnis", "arrondissement_refnis", "province_refnis", "region_refnis",
+    "office_id", "latitude", "longitude", "employees", "turnover_eur", "purchases_eur",
+    "wage_bill_eur", "floor_area_m2", "founded_year", "controlled", "adjustment_eur",
+]  # fmt: skip
+RESULT_COLUMNS = [
+    "peer_level", "peer_area", "peer_count", "knn_count", "score", "rank", "selected",
+    "selection", "explanation",
+]  # fmt: skip
+
+
+class ScoringError(ValueError):
+    """Options or input that cannot be scored; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """`top`: how many dossiers to select (default 1% of those scored); `random_share`: the
+    part of them drawn at random; `capacity`: control capacity per office for quotas."""
+
+    top: int | None = None
+    random_share: float = 0.1
+    seed: int = 0
+    min_peers: int = 30
+    neighbours: int = 30
+    capacity: Mapping[str, float] | None = None
+    language: str = "en"
+    indicators: tuple[str, ...] = INDICATOR_CODES
+    reference_year: int | None = None
+
+    def checked(self) -> "ScoreOptions":
+        if self.top is not None and self.top < 0:
+            raise ScoringError(f"--top: {self.top} is negative")
+        if not 0 <= self.random_share <= 0.5:
+            raise ScoringError(f"--random-share: {self.random_share} is not between 0 and 0.5")
+        if self.min_peers < 5:
+            raise ScoringError(f"--min-peers: {self.min_peers} is below 5")
+        if self.neighbours < 5:
+            raise ScoringError(f"--neighbours: {self.neighbours} is below 5")
+        if self.language not in LANGUAGES:
+            raise ScoringError(f"--language: '{self.language}' is not one of nl, fr, de, en")
+        check_indicators(self.indicators)
+        return self
+
+
+@dataclass
+class ScoredRun:
+    table: pa.Table
+    run_log: dict[str, object]
+    read: DossiersRead | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _table_sha256(table: pa.Table) -> str:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+
+
+def _combined(indicators: tuple[str, ...]) -> str:
+    """Each ratio's z-score: the mean of its area and nearest-neighbour z-scores; the risk
+    score: how far, on average over its ratios, a dossier lies below its peers."""
+    per_ratio = ",\n".join(
+        f"CASE WHEN z_area_{c} IS NULL THEN z_knn_{c} WHEN z_knn_{c} IS NULL THEN z_area_{c} "
+        f"ELSE (z_area_{c} + z_knn_{c}) / 2 END AS z_{c}"
+        for c in indicators
+    )
+    return per_ratio
+
+
+def _add_neighbours(
+    connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...], k: int
+) -> None:
+    add_neighbour_scores(connection, indicators, k)
+    connection.execute(
+        f"""CREATE OR REPLACE TEMP TABLE zscored AS
+            SELECT *, {_combined(indicators)} FROM features"""
+    )
+    connection.execute("DROP TABLE features")
+
+
+def _rank(connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...]) -> None:
+    z_list = "[" + ", ".join(f"z_{c}" for c in indicators) + "]"
+    connection.execute(
+        f"""CREATE OR REPLACE TEMP TABLE ranked AS
+            SELECT *, row_number() OVER (ORDER BY score DESC NULLS LAST, dossier_id) AS rank,
+                   score > 0 AND list_min({z_list}) < {LOW} AS eligible
+            FROM (SELECT *, round(-list_sum(list_filter({z_list}, lambda z: z IS NOT NULL))
+                                   / sqrt(len(list_filter({z_list}, lambda z: z IS NOT NULL))),
+                            4) AS score
+                  FROM zscored)"""
+    )
+    connection.execute("DROP TABLE zscored")
+
+
+def _select(connection: duckdb.DuckDBPyConnection, options: ScoreOptions, scored: int) -> None:
+    size = options.top if options.top is not None else max(1, round(scored * DEFAULT_SHARE))
+    table = connection.sql(
+        "SELECT line, rank, office_id, coalesce(eligible, false) AS eligible FROM ranked "
+        "ORDER BY rank"
+    ).to_arrow_table()
+    plan = SelectionPlan(size, options.random_share, options.seed, options.capacity)
+    try:
+        choice = select(
+            table.column("rank").to_numpy(),
+            table.column("office_id").to_numpy(zero_copy_only=False).astype(str),
+            table.column("eligible").to_numpy(zero_copy_only=False).astype(bool),
+            plan,
+        )
+    except ValueError as error:
+        raise ScoringError(str(error)) from error
+    labels = np.array([None, "risk", "random-sample"], dtype=object)[choice]
+    connection.register(
+        "chosen",
+        pa.table({"line": table.column("line"), "selection": pa.array(labels, pa.string())}),
+    )
+    connection.execute(
+        """CREATE OR REPLACE TEMP TABLE scored AS
+           SELECT ranked.*, chosen.selection, chosen.selection IS NOT NULL AS selected
+           FROM ranked JOIN chosen USING (line)"""
+    )
+    connection.execute("DROP TABLE ranked")
+
+
+def score_table(
+    dossiers: pa.Table, options: ScoreOptions, on_step: Callable[[str], None] | None = None
+) -> pa.Table:
+    """Score a table of checked dossiers (DOSSIERS_SCHEMA); rows ordered by rank."""
+    options = options.checked()
+    indicators = check_indicators(options.indicators)
+    # Dossiers describe the last closed fiscal year.
+    year = options.reference_year or datetime.now(UTC).year - 1
+    step = on_step or (lambda _: None)
+    if "line" not in dossiers.column_names:
+        dossiers = dossiers.append_column("line", pa.array(range(1, dossiers.num_rows + 1)))
+    with duckdb.connect() as connection:
+        connection.register("dossiers", dossiers)
+        connection.register("areas", postcode_areas())
+        step("peer groups")
+        build_peer_features(connection, indicators, PeerSettings(options.min_peers, year))
+        step("nearest neighbours")
+        _add_neighbours(connection, indicators, options.neighbours)
+        step("score and selection")
+        _rank(connection, indicators)
+        _select(connection, options, dossiers.num_rows)
+        step("explanations")
+        add_explanations(connection, options.language, indicators)
+        z_columns = [f"z_{c}" for c in INDICATOR_CODES]
+        present = [
+            f"z_{c}" if c in indicators else f"NULL::DOUBLE AS z_{c}" for c in INDICATOR_CODES
+        ]
+        result = connection.sql(
+            f"""SELECT {", ".join(SCORED_COLUMNS)}, {", ".join(present)},
+                       {", ".join(RESULT_COLUMNS)}
+                FROM scored ORDER BY rank"""
+        ).to_arrow_table()
+    del z_columns
+    return result
+
+
+def score_dossiers(
+    source: Path | pa.Table,
+    options: ScoreOptions,
+    on_step: Callable[[str], None] | None = None,
+) -> ScoredRun:
+    """Read (when given a file), score and select; the run log records what went in, with
+    which parameters and model, and what came out (the output hash is added on writing)."""
+    started = datetime.now(UTC)
+    read = None
+    if isinstance(source, Path):
+        read = read_dossiers(source)
+        dossiers, input_name, input_hash = read.table, source.name, file_sha256(source)
+    else:
+        dossiers = source.select(
+            [name for name in DOSSIERS_SCHEMA.names if name in source.column_names]
+        )
+        input_name, input_hash = "(table)", _table_sha256(source)
+    table = score_table(dossiers, options, on_step)
+    selection = table.column("selection").to_pylist()
+    run_log: dict[str, object] = {
+        "run_id": hashlib.sha256(f"{input_hash}|{started.isoformat()}".encode()).hexdigest()[:16],
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "input_file": input_name,
+        "input_sha256": input_hash,
+        "output_sha256": None,
+        "model_version": MODEL_VERSION,
+        "parameters": {
+            key: (dict(value) if isinstance(value, Mapping) else value)
+            for key, value in asdict(options).items()
+        },
+        "indicators": list(check_indicators(options.indicators)),
+        "counts": {
+            "rows": read.rows if read else dossiers.num_rows,
+            "scored": table.num_rows,
+            "rejected": read.rejected if read else 0,
+            "selected": sum(1 for s in selection if s),
+            "random_sample": selection.count("random-sample"),
+        },
+    }
+    return ScoredRun(table=table, run_log=run_log, read=read)
