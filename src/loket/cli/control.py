@@ -1,8 +1,8 @@
 """`loket control`: score and select tax dossiers for control, report on fairness and hot spots,
 and review the selection; plus `generate` for synthetic dossiers."""
 
-import csv
 import json
+import math
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,7 +14,7 @@ from loket.cli import control_demo, control_report, control_review
 from loket.cli.common import fail, print_json, progress_bar
 from loket.control.register import ProtectedFeature, UnregisteredFeature
 from loket.control.score import ScoreOptions, ScoringError, file_sha256, score_dossiers
-from loket.store.csvio import CsvFormatError
+from loket.store.csvio import CsvFormatError, read_columns
 
 app = typer.Typer(
     help="Select tax dossiers for control: explainable, fair, always with human review.",
@@ -34,24 +34,34 @@ STEPS += ["explanations", "writing"]
 
 
 def read_capacity(path: Path) -> dict[str, float]:
-    """office_id, capacity (controllers in FTE) per row; a bad row is named and refused, as a
-    quota from a half-read capacity file would be unfair to the offices left out."""
+    """office_id, capacity (controllers in FTE) per row, from a CSV as Belgian Excel writes it
+    too; a bad row is named and refused, as a quota from a half-read capacity file would be
+    unfair to the offices left out."""
+    try:
+        raw = read_columns(path, ["office_id", "capacity"])
+    except CsvFormatError as error:
+        fail(f"--capacity: {path.name} needs the columns office_id, capacity ({error})")
+    if raw.malformed:
+        line, reason, _ = raw.malformed[0]
+        fail(f"--capacity: {path.name} line {line}: {reason}")
     capacity: dict[str, float] = {}
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        reader = csv.DictReader(file)
-        if not reader.fieldnames or {"office_id", "capacity"} - set(reader.fieldnames):
-            fail(f"--capacity: {path.name} needs the columns office_id, capacity")
-        for row in reader:
-            try:
-                value = float((row["capacity"] or "").replace(",", "."))
-            except ValueError:
-                value = -1.0
-            if value < 0 or value != value:
-                fail(
-                    f"--capacity: {path.name} line {reader.line_num}: capacity "
-                    f"{row['capacity']!r} is not a number of zero or more"
-                )
-            capacity[row["office_id"].strip()] = value
+    rows = zip(
+        raw.lines.to_pylist(),
+        raw.columns["office_id"].to_pylist(),
+        raw.columns["capacity"].to_pylist(),
+        strict=True,
+    )
+    for line, office, text in rows:
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            value = -1.0
+        if not math.isfinite(value) or value < 0:
+            fail(
+                f"--capacity: {path.name} line {line}: capacity {text!r} is not a number of "
+                "zero or more"
+            )
+        capacity[office] = value
     return capacity
 
 
@@ -93,6 +103,9 @@ def score(
     reference_year: int | None = typer.Option(
         None, "--year", help="fiscal year the dossiers describe (default: last year)"
     ),
+    model: str = typer.Option(
+        "auto", "--model", help="auto, peer, or learned (from past controls in the file)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the run log as JSON"),
 ) -> None:
     """Score every dossier against its peers and select dossiers for human review; writes the
@@ -106,6 +119,7 @@ def score(
         capacity=read_capacity(capacity) if capacity else None,
         language=language,
         reference_year=reference_year,
+        model=model,
         **({"indicators": tuple(indicator)} if indicator else {}),
     )
     with progress_bar("scoring", total=len(STEPS)) as (advance, relabel):

@@ -82,12 +82,14 @@ def _amount(name: str) -> str:
 CHECK_SQL = f"""
 WITH typed AS (
     SELECT *,
-        try_cast(employees AS BIGINT) AS employees_n,
+        CASE WHEN regexp_full_match(employees, '-?\\d{{1,7}}') THEN employees::BIGINT END
+            AS employees_n,
         {_amount("turnover_eur")} AS turnover_n,
         {_amount("purchases_eur")} AS purchases_n,
         {_amount("wage_bill_eur")} AS wage_bill_n,
         {_amount("floor_area_m2")} AS floor_area_n,
-        try_cast(founded_year AS BIGINT) AS founded_n,
+        CASE WHEN regexp_full_match(founded_year, '\\d{{4}}') THEN founded_year::BIGINT END
+            AS founded_n,
         {_amount("adjustment_eur")} AS adjustment_n,
         CASE WHEN lower(controlled) IN ('true', '1', 'yes', 'ja', 'oui', 'y') THEN true
              WHEN lower(controlled) IN ('false', '0', 'no', 'nee', 'non', 'n') THEN false
@@ -109,21 +111,23 @@ checked AS (
             WHEN employees_n IS NULL
                 THEN concat('employees: ''', employees, ''' is not a whole number')
             WHEN employees_n < 0 THEN concat('employees: ', employees_n, ' is negative')
-            WHEN turnover_n IS NULL OR isnan(turnover_n)
+            WHEN turnover_n IS NULL OR isnan(turnover_n) OR isinf(turnover_n)
                 THEN concat('turnover_eur: ''', turnover_eur, ''' is not a number')
             WHEN turnover_n <= 0
                 THEN concat('turnover_eur: ', turnover_eur, ' must be more than zero')
-            WHEN purchases_n IS NULL OR isnan(purchases_n)
+            WHEN purchases_n IS NULL OR isnan(purchases_n) OR isinf(purchases_n)
                 THEN concat('purchases_eur: ''', purchases_eur, ''' is not a number')
             WHEN purchases_n <= 0
                 THEN concat('purchases_eur: ', purchases_eur, ' must be more than zero')
-            WHEN wage_bill_eur <> '' AND (wage_bill_n IS NULL OR isnan(wage_bill_n))
+            WHEN wage_bill_eur <> ''
+                 AND (wage_bill_n IS NULL OR isnan(wage_bill_n) OR isinf(wage_bill_n))
                 THEN concat('wage_bill_eur: ''', wage_bill_eur, ''' is not a number')
             WHEN wage_bill_n < 0 THEN concat('wage_bill_eur: ', wage_bill_eur, ' is negative')
             WHEN employees_n > 0 AND coalesce(wage_bill_n, 0) = 0
                 THEN concat('wage_bill_eur: must be more than zero for ', employees_n,
                             ' employees')
-            WHEN floor_area_m2 <> '' AND (floor_area_n IS NULL OR isnan(floor_area_n))
+            WHEN floor_area_m2 <> ''
+                 AND (floor_area_n IS NULL OR isnan(floor_area_n) OR isinf(floor_area_n))
                 THEN concat('floor_area_m2: ''', floor_area_m2, ''' is not a number')
             WHEN floor_area_n <= 0
                 THEN concat('floor_area_m2: ', floor_area_m2, ' must be more than zero or empty')
@@ -134,7 +138,8 @@ checked AS (
                             ' and ', $this_year)
             WHEN controlled <> '' AND controlled_b IS NULL
                 THEN concat('controlled: ''', controlled, ''' is not true or false')
-            WHEN adjustment_eur <> '' AND (adjustment_n IS NULL OR isnan(adjustment_n))
+            WHEN adjustment_eur <> ''
+                 AND (adjustment_n IS NULL OR isnan(adjustment_n) OR isinf(adjustment_n))
                 THEN concat('adjustment_eur: ''', adjustment_eur, ''' is not a number')
             WHEN adjustment_n < 0
                 THEN concat('adjustment_eur: ', adjustment_eur, ' is negative')

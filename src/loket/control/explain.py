@@ -161,8 +161,9 @@ def explanation_sql(language: str, indicators: tuple[str, ...]) -> str:
     low = f"list_slice(list_sort(list_filter([{items}], lambda e: e.z < {LOW})), 1, 2)"
     first = f"array_to_string(list_transform({low}, lambda e: e.text), '; ')"
     confirmed = f"list_avg(list_transform({low}, lambda e: coalesce(e.knn, 0))) < {LOW}"
+    knn_known = "list_bool_or(list_transform(" + low + ", lambda e: e.knn IS NOT NULL))"
     neighbours = (
-        f"CASE WHEN {confirmed} THEN "
+        f"CASE WHEN NOT {knn_known} THEN '' WHEN {confirmed} THEN "
         f"{_fill(words['confirmed'], k='knn_count', sector='sector_name')} ELSE "
         f"{_fill(words['unconfirmed'], k='knn_count', sector='sector_name')} END"
     )

@@ -39,15 +39,17 @@ def postcode_neighbours() -> pa.Table:
 def add_neighbour_scores(
     connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...], k: int
 ) -> None:
-    """Add to table `features` the robust z-score `z_knn_<indicator>` of each adjusted ratio
-    against the sector's nearest dossiers, and `knn_count`, how many peers that took."""
+    """Add to table `features` the robust z-score `z_knn_<indicator>` of each ratio against the
+    sector's nearest dossiers, and `knn_count`, how many peers that took. Each ratio is taken
+    as its distance from its own area's peer median (`d_<indicator>`), so that a neighbour
+    across a border with dearer or cheaper prices is compared on the same footing."""
     connection.register("postcode_neighbours", postcode_neighbours())
     stats = ",\n".join(
-        f"median(f.a_{c}) AS kmed_{c}, mad(f.a_{c}) AS kmad_{c}, count(f.a_{c}) AS kn_{c}"
+        f"median(f.d_{c}) AS kmed_{c}, mad(f.d_{c}) AS kmad_{c}, count(f.d_{c}) AS kn_{c}"
         for c in indicators
     )
     scores = ",\n".join(
-        f"CASE WHEN kn_{c} >= {MIN_VALUES} THEN (a_{c} - kmed_{c}) "
+        f"CASE WHEN kn_{c} >= {MIN_VALUES} THEN (d_{c} - kmed_{c}) "
         f"/ ({MAD_TO_SD} * greatest(kmad_{c}, {MIN_MAD})) END AS z_knn_{c}"
         for c in indicators
     )

@@ -46,8 +46,9 @@ def build_peer_features(
     connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...], settings: PeerSettings
 ) -> None:
     """From table `dossiers` and `areas`, create table `features`: the dossier, its areas, its
-    adjusted log ratios `a_<indicator>`, its peer group and `z_area_<indicator>` with the
-    percentile `pct_<indicator>` (0-100) of its ratio among those peers."""
+    adjusted log ratios `a_<indicator>`, its peer group, `z_area_<indicator>` with the
+    percentile `pct_<indicator>` (0-99) of its ratio among those peers, and `d_<indicator>`,
+    its distance from the peer median, free of the area's price level."""
     ratios = ",\n".join(f"{RATIO_SQL[code]} AS r_{code}" for code in indicators)
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE base AS
@@ -121,6 +122,7 @@ def _peer_scores(connection: duckdb.DuckDBPyConnection, indicators: tuple[str, .
     scores = ",\n".join(
         f"""CASE WHEN n_{c} >= {MIN_VALUES} THEN (a_{c} - med_{c})
                  / ({MAD_TO_SD} * greatest(mad_{c}, {MIN_MAD})) END AS z_area_{c},
+            a_{c} - med_{c} AS d_{c},
             CASE WHEN a_{c} IS NOT NULL AND n_{c} >= {MIN_VALUES}
                  THEN len(list_filter(q_{c}, lambda q: q < a_{c})) END AS pct_{c}"""
         for c in indicators

@@ -101,8 +101,17 @@ PROTECTED_ATTRIBUTES = frozenset(
         "health",
         "marital_status",
         "income_of_owner",
+        # The same in the languages Belgian files come in.
+        "nationaliteit", "nationalite", "nationalité", "staatsangehörigkeit",
+        "geslacht", "sexe", "geschlecht", "taal", "langue", "sprache", "moedertaal",
+        "langue_maternelle", "muttersprache", "naam", "nom", "familienaam", "voornaam",
+        "prénom", "prenom", "vorname", "nachname", "geboortedatum", "date_de_naissance",
+        "geburtsdatum", "geboorteplaats", "lieu_de_naissance", "geburtsort", "leeftijd",
+        "âge", "alter", "godsdienst", "religie", "religión", "herkomst", "origine",
+        "herkunft", "etniciteit", "ethnie", "burgerlijke_staat", "etat_civil", "état_civil",
+        "handicap", "gezondheid", "santé",
     }
-)
+)  # fmt: skip
 
 
 class UnregisteredFeature(ValueError):
@@ -134,7 +143,9 @@ def check_indicators(codes: Iterable[str]) -> tuple[str, ...]:
 
 def _is_protected(column: str) -> bool:
     name = column.strip().lower().replace("-", "_").replace(" ", "_")
-    return name in PROTECTED_ATTRIBUTES or name.startswith(("nationality", "sex_", "gender_"))
+    return name in PROTECTED_ATTRIBUTES or name.startswith(
+        ("nationalit", "sex_", "gender_", "geslacht_", "sexe_", "country_of_birth")
+    )
 
 
 def refuse_protected_columns(columns: Iterable[str]) -> None:

@@ -15,12 +15,21 @@ import pyarrow as pa
 from loket.control.dossiers import DOSSIERS_SCHEMA, DossiersRead, read_dossiers
 from loket.control.explain import LANGUAGES, LOW, add_explanations
 from loket.control.geography import postcode_areas
+from loket.control.learned import (
+    MIN_CONTROLLED,
+    MIN_HITS,
+    LearnedModel,
+    learn_from_past_controls,
+    learned_scores,
+)
 from loket.control.neighbours import add_neighbour_scores
 from loket.control.peers import PeerSettings, build_peer_features
 from loket.control.register import INDICATOR_CODES, MODEL_VERSION, check_indicators
 from loket.control.selection import DEFAULT_SHARE, SelectionPlan, select
 
 SELECTION_CODES = {1: "risk", 2: "random-sample"}
+# auto: learn from past controls where the file has enough of them, else the peer score.
+MODELS = ("auto", "peer", "learned")
 SCORED_COLUMNS = [
     "dossier_id", "enterprise_number", "nace_code", "sector", "postcode",
     "municipality_refnis", "arrondissement_refnis", "province_refnis", "region_refnis",
@@ -28,7 +37,8 @@ SCORED_COLUMNS = [
     "wage_bill_eur", "floor_area_m2", "founded_year", "controlled", "adjustment_eur",
 ]  # fmt: skip
 RESULT_COLUMNS = [
-    "peer_level", "peer_area", "peer_count", "knn_count", "score", "rank", "selected",
+    "peer_level", "peer_area", "peer_count", "knn_count", "peer_score", "score", "rank",
+    "selected",
     "selection", "explanation",
 ]  # fmt: skip
 
@@ -51,6 +61,7 @@ class ScoreOptions:
     language: str = "en"
     indicators: tuple[str, ...] = INDICATOR_CODES
     reference_year: int | None = None
+    model: str = "auto"
 
     def checked(self) -> "ScoreOptions":
         if self.top is not None and self.top < 0:
@@ -63,6 +74,8 @@ class ScoreOptions:
             raise ScoringError(f"--neighbours: {self.neighbours} is below 5")
         if self.language not in LANGUAGES:
             raise ScoringError(f"--language: '{self.language}' is not one of nl, fr, de, en")
+        if self.model not in MODELS:
+            raise ScoringError(f"--model: '{self.model}' is not one of {', '.join(MODELS)}")
         check_indicators(self.indicators)
         return self
 
@@ -90,40 +103,95 @@ def _table_sha256(table: pa.Table) -> str:
     return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
 
 
-def _combined(indicators: tuple[str, ...]) -> str:
-    """Each ratio's z-score: the mean of its area and nearest-neighbour z-scores; the risk
-    score: how far, on average over its ratios, a dossier lies below its peers."""
-    per_ratio = ",\n".join(
-        f"CASE WHEN z_area_{c} IS NULL THEN z_knn_{c} WHEN z_knn_{c} IS NULL THEN z_area_{c} "
+def _combined(indicators: tuple[str, ...], min_peers: int) -> str:
+    """Each ratio's z-score: the mean of its area and nearest-neighbour z-scores. A sector
+    with fewer than `min_peers` dossiers even nationally has no peers to speak of: unscored."""
+    return ",\n".join(
+        f"CASE WHEN peer_count < {min_peers} THEN NULL "
+        f"WHEN z_area_{c} IS NULL THEN z_knn_{c} WHEN z_knn_{c} IS NULL THEN z_area_{c} "
         f"ELSE (z_area_{c} + z_knn_{c}) / 2 END AS z_{c}"
         for c in indicators
     )
-    return per_ratio
 
 
 def _add_neighbours(
-    connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...], k: int
+    connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...], options: ScoreOptions
 ) -> None:
-    add_neighbour_scores(connection, indicators, k)
+    add_neighbour_scores(connection, indicators, options.neighbours)
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE zscored AS
-            SELECT *, {_combined(indicators)} FROM features"""
+            SELECT *, {_combined(indicators, options.min_peers)} FROM features"""
     )
     connection.execute("DROP TABLE features")
 
 
-def _rank(connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...]) -> None:
+def _peer_score(connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...]) -> None:
+    """The peer score: the ratios' z-scores combined as Stouffer's z (their sum over the root
+    of their number), so that a dossier with four low ratios outweighs one with two."""
     z_list = "[" + ", ".join(f"z_{c}" for c in indicators) + "]"
+    present = f"list_filter({z_list}, lambda z: z IS NOT NULL)"
+    connection.execute(
+        f"""CREATE OR REPLACE TEMP TABLE peer_scored AS
+            SELECT *, round(-list_sum({present}) / sqrt(len({present})), 4) AS peer_score,
+                      coalesce(list_min({z_list}) < {LOW}, false) AS has_low_ratio
+            FROM zscored"""
+    )
+    connection.execute("DROP TABLE zscored")
+
+
+def _learn(
+    connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...], options: ScoreOptions
+) -> LearnedModel | None:
+    """Where past controls teach enough (and the model is not fixed to `peer`), the score is
+    the learned probability of a hit; else the peer score."""
+    if options.model == "peer":
+        return None
+    columns = ", ".join(
+        ["line", "controlled", "adjustment_eur", "peer_score"] + [f"z_{c}" for c in indicators]
+    )
+    table = connection.sql(f"SELECT {columns} FROM peer_scored ORDER BY line").to_arrow_table()
+    labelled = table.column("controlled").null_count < table.num_rows
+    learned = learn_from_past_controls(table, indicators, options.seed) if labelled else None
+    if learned is None:
+        if options.model == "learned":
+            raise ScoringError(
+                f"--model learned: needs past controls (columns controlled, adjustment_eur) "
+                f"with at least {MIN_CONTROLLED} controlled dossiers and {MIN_HITS} hits"
+            )
+        return None
+    if options.model == "auto" and not learned.beats_peer_score:
+        # Kept for the run log: why the peer score stood alone.
+        return learned
+    probabilities = learned_scores(learned, table)
+    connection.register(
+        "learned",
+        pa.table({"line": table.column("line"), "learned_score": np.round(probabilities, 6)}),
+    )
+    return learned
+
+
+def used(learned: LearnedModel, options: ScoreOptions) -> bool:
+    """Whether the learned model scores: always when asked for, under `auto` only where it
+    found held-out hits better than the peer score."""
+    return options.model == "learned" or learned.beats_peer_score
+
+
+def _rank(
+    connection: duckdb.DuckDBPyConnection, learned: LearnedModel | None, options: ScoreOptions
+) -> None:
+    """Rank by score; a dossier is eligible for a risk selection only when at least one of
+    its ratios is markedly below its peers and it lies below them overall."""
+    if learned is None or not used(learned, options):
+        source, score = "peer_scored", "peer_score"
+    else:
+        source, score = "peer_scored JOIN learned USING (line)", "learned_score"
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE ranked AS
             SELECT *, row_number() OVER (ORDER BY score DESC NULLS LAST, dossier_id) AS rank,
-                   score > 0 AND list_min({z_list}) < {LOW} AS eligible
-            FROM (SELECT *, round(-list_sum(list_filter({z_list}, lambda z: z IS NOT NULL))
-                                   / sqrt(len(list_filter({z_list}, lambda z: z IS NOT NULL))),
-                            4) AS score
-                  FROM zscored)"""
+                   peer_score > 0 AND has_low_ratio AS eligible
+            FROM (SELECT *, {score} AS score FROM {source})"""
     )
-    connection.execute("DROP TABLE zscored")
+    connection.execute("DROP TABLE peer_scored")
 
 
 def _select(connection: duckdb.DuckDBPyConnection, options: ScoreOptions, scored: int) -> None:
@@ -159,6 +227,12 @@ def score_table(
     dossiers: pa.Table, options: ScoreOptions, on_step: Callable[[str], None] | None = None
 ) -> pa.Table:
     """Score a table of checked dossiers (DOSSIERS_SCHEMA); rows ordered by rank."""
+    return _score(dossiers, options, on_step)[0]
+
+
+def _score(
+    dossiers: pa.Table, options: ScoreOptions, on_step: Callable[[str], None] | None
+) -> tuple[pa.Table, LearnedModel | None]:
     options = options.checked()
     indicators = check_indicators(options.indicators)
     # Dossiers describe the last closed fiscal year.
@@ -172,13 +246,14 @@ def score_table(
         step("peer groups")
         build_peer_features(connection, indicators, PeerSettings(options.min_peers, year))
         step("nearest neighbours")
-        _add_neighbours(connection, indicators, options.neighbours)
+        _add_neighbours(connection, indicators, options)
         step("score and selection")
-        _rank(connection, indicators)
+        _peer_score(connection, indicators)
+        learned = _learn(connection, indicators, options)
+        _rank(connection, learned, options)
         _select(connection, options, dossiers.num_rows)
         step("explanations")
         add_explanations(connection, options.language, indicators)
-        z_columns = [f"z_{c}" for c in INDICATOR_CODES]
         present = [
             f"z_{c}" if c in indicators else f"NULL::DOUBLE AS z_{c}" for c in INDICATOR_CODES
         ]
@@ -187,8 +262,16 @@ def score_table(
                        {", ".join(RESULT_COLUMNS)}
                 FROM scored ORDER BY rank"""
         ).to_arrow_table()
-    del z_columns
-    return result
+    return result, learned
+
+
+def _model_description(learned: LearnedModel | None, scored_by_learned: bool) -> dict[str, object]:
+    if learned is not None and scored_by_learned:
+        return learned.describe()
+    description: dict[str, object] = {"kind": "peer score (Stouffer's z of the ratios)"}
+    if learned is not None:
+        description["learned_model_not_used"] = learned.describe()
+    return description
 
 
 def score_dossiers(
@@ -208,7 +291,8 @@ def score_dossiers(
             [name for name in DOSSIERS_SCHEMA.names if name in source.column_names]
         )
         input_name, input_hash = "(table)", _table_sha256(source)
-    table = score_table(dossiers, options, on_step)
+    table, learned = _score(dossiers, options, on_step)
+    scored_by_learned = learned is not None and used(learned, options)
     selection = table.column("selection").to_pylist()
     run_log: dict[str, object] = {
         "run_id": hashlib.sha256(f"{input_hash}|{started.isoformat()}".encode()).hexdigest()[:16],
@@ -217,7 +301,8 @@ def score_dossiers(
         "input_file": input_name,
         "input_sha256": input_hash,
         "output_sha256": None,
-        "model_version": MODEL_VERSION,
+        "model_version": MODEL_VERSION + ("+ebm" if scored_by_learned else ""),
+        "model": _model_description(learned, scored_by_learned),
         "parameters": {
             key: (dict(value) if isinstance(value, Mapping) else value)
             for key, value in asdict(options).items()

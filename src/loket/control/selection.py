@@ -58,9 +58,15 @@ def select(
             raise ValueError("capacity: no capacity given for office(s) " + ", ".join(unknown[:5]))
         sizes = quotas(plan.size, plan.capacity)
         pools = {office: np.flatnonzero(offices == office) for office in sorted(sizes)}
+    sizes = {key: min(sizes[key], len(pool)) for key, pool in pools.items()}
+    # The random places are counted over the whole selection and then shared like the quotas,
+    # so that small quotas do not each round their share of the sample away.
+    total = sum(sizes.values())
+    random_places = round(total * plan.random_share)
+    draws = quotas(random_places, sizes) if total else dict.fromkeys(sizes, 0)
     for key, pool in pools.items():
-        size = min(sizes[key], len(pool))
-        drawn = round(size * plan.random_share)
+        size = sizes[key]
+        drawn = min(draws[key], size)
         by_rank = pool[np.argsort(ranks[pool], kind="stable")]
         # Sorted first, so that the draw depends on the seed and not on the input's row order.
         random_pick = rng.choice(by_rank, size=drawn, replace=False) if drawn else by_rank[:0]

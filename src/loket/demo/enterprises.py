@@ -24,9 +24,9 @@ from loket.demo.geography import CITY_WEIGHTS, COMMUNITY_WEIGHTS
 from loket.demo.population import REFERENCE_DAY
 
 TRUTH_COLUMNS: Final = ("dossier_id", "planted", "region_refnis")
-# The year the dossiers are scored in: a firm's age counts from it, as loket's peers do (a
-# firm founded this year or last year is young).
-DOSSIER_YEAR: Final = REFERENCE_DAY.year
+# The fiscal year the dossiers describe: the last one closed before the demo's reference day,
+# as `loket control score` assumes by default. A firm's age counts from it.
+DOSSIER_YEAR: Final = REFERENCE_DAY.year - 1
 EARLIEST_FOUNDING: Final = 1900
 MEAN_AGE_YEARS: Final = 13.0
 STAFF_SPREAD: Final = 0.8  # sd of log(employees) around the sector's median
