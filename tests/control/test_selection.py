@@ -158,3 +158,17 @@ def test_an_office_without_capacity_is_named() -> None:
     plan = SelectionPlan(2, 0.0, 1, capacity={"fin-gent": 1})
     with pytest.raises(ValueError, match="no capacity given for office.*fin-namur, fin-zz"):
         select(ranks, offices, np.ones(3, dtype=np.bool_), plan)
+
+
+@settings(max_examples=50)
+@given(case=cases(), data=st.data())
+def test_the_random_sample_only_draws_dossiers_that_could_be_scored(
+    case: Case, data: st.DataObject
+) -> None:
+    ranks, offices, eligible, plan = case
+    drawable = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(ranks), max_size=len(ranks))),
+        dtype=np.bool_,
+    )
+    choice = select(ranks, offices, eligible & drawable, plan, drawable)
+    assert not (choice > 0)[~drawable].any()

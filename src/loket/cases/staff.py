@@ -43,19 +43,29 @@ def add_user(
             raise StaffError(f"office: {office_id!r} is not an office of {agency}")
     if not username or session.get(StaffUser, username) is not None:
         raise StaffError(f"username: {username!r} is empty or already taken")
-    token_id = secrets.token_hex(8)
-    secret = secrets.token_urlsafe(32)
-    user = StaffUser(
-        username=username,
-        role=role,
-        agency_code=agency,
-        office_id=office_id,
-        token_id=token_id,
-        token_hash=_hasher.hash(secret),
-    )
+    user = StaffUser(username=username, role=role, agency_code=agency, office_id=office_id)
+    token = _new_token(user)
     session.add(user)
     session.flush()
-    return user, f"{token_id}.{secret}"
+    return user, token
+
+
+def issue_token(session: Session, username: str) -> str:
+    """A new API token for an existing staff user; the old one stops working."""
+    user = session.get(StaffUser, username)
+    if user is None:
+        raise StaffError(f"username: no staff user {username!r}")
+    token = _new_token(user)
+    session.flush()
+    return token
+
+
+def _new_token(user: StaffUser) -> str:
+    """Set a fresh token on `user` (only its Argon2 hash is stored) and return it, once."""
+    user.token_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    user.token_hash = _hasher.hash(secret)
+    return f"{user.token_id}.{secret}"
 
 
 def authenticate(session: Session, token: str) -> StaffUser:

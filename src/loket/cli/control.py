@@ -1,19 +1,16 @@
 """`loket control`: score and select tax dossiers for control, report on fairness and hot spots,
 and review the selection; plus `generate` for synthetic dossiers."""
 
-import json
 import math
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 import typer
 
 from loket.cli import control_demo, control_report, control_review
 from loket.cli.common import fail, print_json, progress_bar
+from loket.control.output import write_scores
 from loket.control.register import ProtectedFeature, UnregisteredFeature
-from loket.control.score import ScoreOptions, ScoringError, file_sha256, score_dossiers
+from loket.control.score import ScoreOptions, ScoringError, score_dossiers
 from loket.store.csvio import CsvFormatError, read_columns
 
 app = typer.Typer(
@@ -24,11 +21,6 @@ control_demo.register(app)
 control_report.register(app)
 control_review.register(app)
 
-OUTPUT_COLUMNS = [
-    "dossier_id", "score", "rank", "explanation", "selected", "selection", "office_id",
-    "region_refnis", "province_refnis", "arrondissement_refnis", "sector", "peer_level",
-    "peer_area", "peer_count",
-]  # fmt: skip
 STEPS = ["reading dossiers", "peer groups", "nearest neighbours", "score and selection"]
 STEPS += ["explanations", "writing"]
 
@@ -63,12 +55,6 @@ def read_capacity(path: Path) -> dict[str, float]:
             )
         capacity[office] = value
     return capacity
-
-
-def _output_table(table: pa.Table) -> pa.Table:
-    selected = pa.array(["true" if s else "false" for s in table.column("selected").to_pylist()])
-    columns = [selected if name == "selected" else table.column(name) for name in OUTPUT_COLUMNS]
-    return pa.table(columns, names=OUTPUT_COLUMNS)
 
 
 @app.command("score")
@@ -138,19 +124,7 @@ def score(
         except (ScoringError, UnregisteredFeature, ProtectedFeature, CsvFormatError) as error:
             fail(str(error))
         step("writing")
-        table = run.table
-        if top is not None:
-            table = table.filter(table.column("selected"))
-        pacsv.write_csv(_output_table(table), out)
-        pq.write_table(run.table, out.with_name(out.stem + ".scored.parquet"))
-    run.run_log["output_file"] = out.name
-    run.run_log["output_sha256"] = file_sha256(out)
-    if run.read is not None:
-        run.run_log["reading"] = run.read.summary()
-    out.with_name(out.stem + ".run.json").write_text(
-        json.dumps(run.run_log, ensure_ascii=False, indent=2, default=str) + "\n",
-        encoding="utf-8",
-    )
+        write_scores(run, out, only_selected=top is not None)
     if as_json:
         print_json(run.run_log)
     else:

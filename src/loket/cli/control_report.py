@@ -13,18 +13,15 @@ from rich.markup import escape
 from loket.cli.common import errors, fail, print_json
 from loket.control.fairness import FairnessInputError
 from loket.control.hotspots import HotSpotInputError
+from loket.control.output import scored_parquet_path
 from loket.control.report import write_report
-from loket.control.selection_file import file_sha256, run_log_path
+from loket.control.selection_file import run_log_path
+from loket.store.csvio import file_sha256
 
 
 def register(app: typer.Typer) -> None:
     """Add `report` to the `loket control` commands."""
     app.command("report")(report)
-
-
-def scored_path(scores: Path) -> Path:
-    """`scores.scored.parquet` beside `scores.csv`: the full scored table of the run."""
-    return scores.with_name(scores.stem + ".scored.parquet")
 
 
 def _read_scored(path: Path) -> pa.Table:
@@ -58,7 +55,7 @@ def report(
 ) -> None:
     """Write fairness.csv, hotspots.csv, hotspots.svg, model-card.md and report.json for
     the run behind SCORES into OUT-DIR."""
-    scored_file, log_file = scored_path(scores), run_log_path(scores)
+    scored_file, log_file = scored_parquet_path(scores), run_log_path(scores)
     with errors.status(f"reading {scored_file.name}"):
         scored = _read_scored(scored_file)
         run_log = _read_run_log(log_file)

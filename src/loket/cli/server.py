@@ -2,14 +2,26 @@
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy import func, select
 
 from loket.bootstrap import initialise
-from loket.cli.common import console, engine, fail, print_json, progress_bar, sessions
+from loket.cli.common import (
+    console,
+    engine,
+    errors,
+    fail,
+    print_json,
+    progress_bar,
+    sessions,
+)
 from loket.people.model import Citizen
 from loket.settings import get_settings
+
+if TYPE_CHECKING:
+    from loket.demo.control import ControlDemoSummary
 
 
 def _init(as_json: bool = False) -> None:
@@ -46,34 +58,82 @@ def _seed(
                 written = write_moves_csv(sessions(), moves_file, wanted, seed, progress=advance)
         except LookupError as error:  # no reference geography or no citizens yet
             fail(str(error))
+    control = _seed_control(seed)
     if as_json:
         data: dict[str, object] = dict(summary.as_json())
         if moves_file is not None:
             data["moves_file"] = str(moves_file)
             data["moves"] = written
+        data["control"] = control.as_json()
         print_json(data)
     else:
         console.print(f"seeded {summary.citizens} citizens and {summary.dossiers} dossiers")
         if moves_file is not None:
             console.print(f"wrote {written} moves to {moves_file}")
+        _print_control_summary(control)
+
+
+def _print_control_summary(control: "ControlDemoSummary") -> None:
+    if control.created:
+        console.print(
+            f"scored {control.dossiers:,} enterprise dossiers for tax control; "
+            f"{control.awaiting_review} selected dossiers are awaiting review "
+            f"(run {control.run_id})"
+        )
+    else:
+        console.print(
+            f"control run {control.run_id} was already loaded; "
+            f"{control.awaiting_review} of its {control.selected} selected dossiers are "
+            "awaiting review"
+        )
+
+
+def _seed_control(seed: int) -> "ControlDemoSummary":
+    """A control run awaiting review, unless the database has one already."""
+    from loket.control.review import SelectionFileError
+    from loket.control.score import ScoringError
+    from loket.demo.control import DEMO_DOSSIERS, control_workdir, seed_control_run
+
+    workdir = control_workdir(get_settings().database_url)
+    status = f"scoring {DEMO_DOSSIERS:,} enterprise dossiers for tax control"
+    try:
+        with errors.status(status), sessions().begin() as session:
+            return seed_control_run(session, workdir, seed)
+    except (ScoringError, SelectionFileError, OSError) as error:
+        fail(f"control demo in {workdir}: {error}")
 
 
 def _print_demo_staff() -> None:
     """Create the demo staff users when missing and show how to sign in as them."""
     from rich.table import Table
 
+    from loket.control.model import ControlRun
     from loket.demo.consultations import seed_demo_consultations
-    from loket.demo.staff import demo_login_rows, ensure_demo_staff
+    from loket.demo.staff import demo_api_token, demo_login_rows, ensure_demo_staff
 
     with sessions().begin() as session:
-        rows = demo_login_rows(ensure_demo_staff(session))
+        logins = ensure_demo_staff(session)
         seed_demo_consultations(session)
+        # The review API takes a bearer token, not the sign-in password: a fresh one per start.
+        analyst = next((login for login in logins if login.role == "analyst"), None)
+        token = demo_api_token(session, analyst) if analyst else None
+        run_id = session.scalar(
+            select(ControlRun.run_id).order_by(ControlRun.loaded_at.desc()).limit(1)
+        )
     table = Table(title="Demo staff sign-in at /staff/login (made-up data only)")
     for column in ("username", "role", "office", "password"):
         table.add_column(column)
-    for row in rows:
+    for row in demo_login_rows(logins):
         table.add_row(*row)
     console.print(table)
+    if analyst is not None and token is not None:
+        console.print(
+            f"API token of {analyst.username} for the control review at "
+            f"/api/v1/control/runs/{run_id or '<run>'}/queue "
+            "(header Authorization: Bearer <token>):",
+            highlight=False,
+        )
+        console.print(token, highlight=False, markup=False, soft_wrap=True)
 
 
 def _serve(host: str, port: int, workers: int = 1) -> None:
@@ -146,5 +206,8 @@ def register(app: typer.Typer) -> None:
             empty = not session.scalar(select(func.count()).select_from(Citizen))
         if empty:
             _seed(people, 1)
+        else:
+            # A demo database from before the control review gains a run; others keep theirs.
+            _print_control_summary(_seed_control(1))
         _print_demo_staff()
         _serve(host, port)

@@ -3,7 +3,6 @@ fairness per group, hot spots with a map, and the model card that says what the 
 """
 
 import csv
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -23,6 +22,7 @@ from loket.control.hotspots import (
     find_hotspots,
 )
 from loket.control.register import INDICATORS, MODEL_VERSION
+from loket.store.csvio import file_sha256
 
 FAIRNESS_CSV = "fairness.csv"
 HOTSPOTS_CSV = "hotspots.csv"
@@ -97,7 +97,7 @@ def write_report(
         "counts": {**dict(run_log.get("counts") or {}), "random_sample_in_table": random_sample},
         "fairness": {**fairness.summary(), "groups": fairness.to_rows()},
         "hotspots": {**hotspots.summary(), "municipalities": hotspots.to_rows()},
-        "files": {path.name: _sha256(path) for path in written},
+        "files": {path.name: file_sha256(path) for path in written},
     }
     written.append(
         _write_text(out_dir / REPORT_JSON, json.dumps(report, ensure_ascii=False, indent=2))
@@ -127,10 +127,6 @@ def _write_csv(path: Path, header: Sequence[str], rows: list[dict[str, Any]]) ->
 def _write_text(path: Path, text: str) -> Path:
     path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     return path
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def md(text: object) -> str:
@@ -192,6 +188,10 @@ def model_card(
         "",
         *_indicator_lines(run_log.get("indicators")),
         "",
+        "## Model",
+        "",
+        *_model_lines(run_log.get("model")),
+        "",
         "## This run",
         "",
         f"- run id: {md(run_log.get('run_id', 'unknown'))}",
@@ -247,12 +247,52 @@ def model_card(
         "## Human review",
         "",
         "Every selected dossier is reviewed by a tax official before any control is opened. "
-        "The official reads the explanation, may set the dossier aside with a reason, and that "
-        "decision is recorded. The enterprise is told which figures were compared when a "
-        "control starts and may contest them. No control, adjustment or sanction follows "
+        "The official first records their own judgement of the dossier (high, medium or low "
+        "risk) without seeing the score; only then are the score, the rank and the "
+        "explanation shown. The official then decides (control or no control, with a reason); "
+        "decisions against the selection are counted as overrides, and only dossiers a person "
+        "decided to control leave the system. The enterprise is told which figures were "
+        "compared when a control starts and may contest them. No control, adjustment or "
+        "sanction follows "
         "from the score alone (GDPR art. 22).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _model_lines(model: object) -> list[str]:
+    """How this run scored: the peer score alone, or the learned model with what it learned
+    from and how it did on held-out past controls."""
+    lines = [
+        "Each ratio is compared, after allowing for the sector's size and age effects, with "
+        "the same sector in the dossier's arrondissement (widened to province, region or "
+        "country below the minimum peer-group size) and with its nearest same-sector "
+        "neighbours; the two robust z-scores (median and median absolute deviation) are "
+        "averaged. The peer score is Stouffer's combination of the ratios' z-scores. Location "
+        "only chooses the peers; it is never a feature.",
+    ]
+    if not isinstance(model, dict):
+        return lines
+    learned = model if "importances" in model else model.get("learned_model_not_used")
+    if isinstance(learned, dict):
+        validation = dict(learned.get("validation") or {})
+        used = learned is model
+        lines += [
+            "",
+            f"- learned model ({md(learned.get('kind', ''))}): "
+            + ("**used for the score**" if used else "fitted but **not used**")
+            + f", fitted on {md(learned.get('controlled', '–'))} past controls with "
+            f"{md(learned.get('hits', '–'))} hits;",
+            "- held-out average precision: learned "
+            f"{md(validation.get('learned_average_precision', '–'))}, peer score "
+            f"{md(validation.get('peer_average_precision', '–'))};",
+            "- weight of each indicator: "
+            + ", ".join(
+                f"{md(code)} {md(value)}"
+                for code, value in dict(learned.get("importances") or {}).items()
+            )
+            + ".",
+        ]
+    return lines
 
 
 def _indicator_lines(codes: object) -> list[str]:

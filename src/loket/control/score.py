@@ -26,6 +26,7 @@ from loket.control.neighbours import add_neighbour_scores
 from loket.control.peers import PeerSettings, build_peer_features
 from loket.control.register import INDICATOR_CODES, MODEL_VERSION, check_indicators
 from loket.control.selection import DEFAULT_SHARE, SelectionPlan, select
+from loket.store.csvio import file_sha256
 
 SELECTION_CODES = {1: "risk", 2: "random-sample"}
 # auto: learn from past controls where the file has enough of them, else the peer score.
@@ -88,14 +89,6 @@ class ScoredRun:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _table_sha256(table: pa.Table) -> str:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
@@ -149,7 +142,10 @@ def _learn(
     columns = ", ".join(
         ["line", "controlled", "adjustment_eur", "peer_score"] + [f"z_{c}" for c in indicators]
     )
-    table = connection.sql(f"SELECT {columns} FROM peer_scored ORDER BY line").to_arrow_table()
+    # By dossier id, not by line: the fit must not depend on the order of the file.
+    table = connection.sql(
+        f"SELECT {columns} FROM peer_scored ORDER BY dossier_id"
+    ).to_arrow_table()
     labelled = table.column("controlled").null_count < table.num_rows
     learned = learn_from_past_controls(table, indicators, options.seed) if labelled else None
     if learned is None:
@@ -184,7 +180,9 @@ def _rank(
     if learned is None or not used(learned, options):
         source, score = "peer_scored", "peer_score"
     else:
-        source, score = "peer_scored JOIN learned USING (line)", "learned_score"
+        # A dossier without peers has no ratios to learn from: it stays unscored.
+        source = "peer_scored JOIN learned USING (line)"
+        score = "CASE WHEN peer_score IS NOT NULL THEN learned_score END"
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE ranked AS
             SELECT *, row_number() OVER (ORDER BY score DESC NULLS LAST, dossier_id) AS rank,
@@ -197,7 +195,8 @@ def _rank(
 def _select(connection: duckdb.DuckDBPyConnection, options: ScoreOptions, scored: int) -> None:
     size = options.top if options.top is not None else max(1, round(scored * DEFAULT_SHARE))
     table = connection.sql(
-        "SELECT line, rank, office_id, coalesce(eligible, false) AS eligible FROM ranked "
+        "SELECT line, rank, office_id, coalesce(eligible, false) AS eligible, "
+        "score IS NOT NULL AS scored FROM ranked "
         "ORDER BY rank"
     ).to_arrow_table()
     plan = SelectionPlan(size, options.random_share, options.seed, options.capacity)
@@ -207,6 +206,7 @@ def _select(connection: duckdb.DuckDBPyConnection, options: ScoreOptions, scored
             table.column("office_id").to_numpy(zero_copy_only=False).astype(str),
             table.column("eligible").to_numpy(zero_copy_only=False).astype(bool),
             plan,
+            table.column("scored").to_numpy(zero_copy_only=False).astype(bool),
         )
     except ValueError as error:
         raise ScoringError(str(error)) from error
@@ -287,8 +287,14 @@ def score_dossiers(
         read = read_dossiers(source)
         dossiers, input_name, input_hash = read.table, source.name, file_sha256(source)
     else:
-        dossiers = source.select(
-            [name for name in DOSSIERS_SCHEMA.names if name in source.column_names]
+        dossiers = pa.table(
+            {
+                field.name: source.column(field.name)
+                if field.name in source.column_names
+                else pa.nulls(source.num_rows, field.type)
+                for field in DOSSIERS_SCHEMA
+                if field.name != "line" or field.name in source.column_names
+            }
         )
         input_name, input_hash = "(table)", _table_sha256(source)
     table, learned = _score(dossiers, options, on_step)

@@ -41,12 +41,14 @@ def select(
     offices: npt.NDArray[np.str_],
     eligible: npt.NDArray[np.bool_],
     plan: SelectionPlan,
+    drawable: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.int8]:
     """Per dossier: 0 not selected, 1 selected for risk, 2 selected by random sample. Within
     each quota, the random places are drawn first from the whole pool, then the risk places
     go to the highest-ranked dossiers not yet drawn. Only an `eligible` dossier (one with a
     ratio markedly below its peers) can be selected for risk: places without one stay empty
-    rather than be filled on weaker grounds."""
+    rather than be filled on weaker grounds. The random sample is drawn among the `drawable`
+    dossiers (those that could be scored; all when not given)."""
     rng = np.random.default_rng(plan.seed)
     choice = np.zeros(len(ranks), dtype=np.int8)
     if plan.capacity is None:
@@ -69,7 +71,9 @@ def select(
         drawn = min(draws[key], size)
         by_rank = pool[np.argsort(ranks[pool], kind="stable")]
         # Sorted first, so that the draw depends on the seed and not on the input's row order.
-        random_pick = rng.choice(by_rank, size=drawn, replace=False) if drawn else by_rank[:0]
+        candidates = by_rank if drawable is None else by_rank[drawable[by_rank]]
+        drawn = min(drawn, len(candidates))
+        random_pick = rng.choice(candidates, size=drawn, replace=False) if drawn else by_rank[:0]
         choice[random_pick] = 2
         open_ = by_rank[(choice[by_rank] == 0) & eligible[by_rank]]
         choice[open_[: size - drawn]] = 1

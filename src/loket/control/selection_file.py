@@ -1,7 +1,6 @@
 """Reading a scoring run's output for review: the selected rows of the scores CSV and the run log
 (`<out>.run.json`) beside it, checked against each other before anything is stored."""
 
-import hashlib
 import json
 import math
 import re
@@ -14,7 +13,7 @@ from stdnum.be import vat
 from stdnum.exceptions import ValidationError
 
 from loket.control.model import ModelSelection
-from loket.store.csvio import CsvFormatError, read_rows
+from loket.store.csvio import CsvFormatError, file_sha256, read_rows
 
 REQUIRED_COLUMNS = [
     "dossier_id",
@@ -76,14 +75,6 @@ def run_log_path(scores_csv: Path) -> Path:
         return beside
     appended = scores_csv.with_name(scores_csv.name + ".run.json")
     return appended if appended.exists() else beside
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_run_log(scores_csv: Path) -> RunLog:

@@ -1,5 +1,6 @@
 """Demo staff users with known passwords, so that `loket demo` can be tried from the staff side:
-a counter clerk and a case worker in Gent, a tax collector in Gent and a privacy officer."""
+a counter clerk and a case worker in Gent, a tax collector and a tax analyst in Gent and a privacy
+officer."""
 
 from dataclasses import dataclass
 
@@ -8,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from loket.cases.model import Office, StaffUser
-from loket.cases.staff import add_user
+from loket.cases.staff import add_user, issue_token
 from loket.logins.service import set_password
 
 
@@ -26,6 +27,8 @@ DEMO_STAFF = (
     DemoLogin("demo-clerk-gent", "counter-clerk", "ocmw", "ocmw-44021", "counter-gent-demo"),
     DemoLogin("demo-worker-gent", "case-worker", "ocmw", "ocmw-44021", "welfare-gent-demo"),
     DemoLogin("demo-fin-gent", "case-worker", "fin", "fin-gent", "finance-gent-demo"),
+    # An analyst reviews every control selection (the case worker only those of fin-gent).
+    DemoLogin("demo-fin-analyst", "analyst", "fin", "fin-gent", "analyst-fin-demo"),
     DemoLogin("demo-privacy", "privacy-officer", "podmi", "podmi-brussel", "privacy-podmi-demo"),
 )
 
@@ -48,6 +51,12 @@ def ensure_demo_staff(session: Session) -> list[DemoLogin]:
             continue
         usable.append(demo)
     return usable
+
+
+def demo_api_token(session: Session, login: DemoLogin) -> str:
+    """A new API token for a demo user, replacing the one made when the user was created (never
+    shown), so that the demo can print a working token for the JSON API at every start."""
+    return issue_token(session, login.username)
 
 
 def _still_demo_password(stored: str, password: str) -> bool:

@@ -7,6 +7,7 @@ number and reason.
 
 import codecs
 import csv
+import hashlib
 import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -137,6 +138,16 @@ def read_columns(
         for name, chunks in zip(names, gathered.chunks, strict=True)
     }
     return RawColumns(columns, pa.chunked_array(gathered.line_chunks, pa.int64()), malformed)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read a block at a time: what a run log records of the
+    files that went in and came out."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def rejects_path(path: Path) -> Path:
