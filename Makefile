@@ -52,6 +52,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_linkage_accuracy.py
 	$(BIN)/python benchmarks/bench_linkage_scale.py --sizes 10000,100000,1000000 --runs 3 --methods loket
 	$(BIN)/python benchmarks/bench_linkage_scale.py --sizes 10000,100000 --runs 3 --methods splink
+	$(BIN)/python benchmarks/bench_control_accuracy.py --runs 3
+	$(BIN)/python benchmarks/bench_control_scale.py --methods score,cli --runs 3
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
