@@ -15,7 +15,6 @@ output CSV included). Peak memory is the child's maximum resident set size
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from child_runs import measure, measured  # benchmarks/ is on sys.path when a script runs
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -59,43 +59,6 @@ def run_case(method: str, dossiers_path: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "scored": scored, "selected": selected}
 
 
-def measure(method: str, dossiers_path: Path) -> dict[str, Any]:
-    """Run one case in a child process; its result plus the child's peak memory."""
-    command = [
-        sys.executable,
-        str(HERE),
-        "--run-case",
-        method,
-        "--dossiers-file",
-        str(dossiers_path),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{method} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    # ru_maxrss is in KiB on Linux; this process has started only that one child (for `cli`,
-    # the child's own child, the command, is counted once it has been waited for).
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return result
-
-
-def measured(method: str, dossiers_path: Path) -> dict[str, Any]:
-    """`measure` in a fresh process, so that each run's peak memory is its own."""
-    command = [
-        sys.executable,
-        str(HERE),
-        "--measure",
-        method,
-        "--dossiers-file",
-        str(dossiers_path),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def write_dossiers(size: int, seed: int, path: Path) -> None:
     """Generate the dossiers file in a child process (not measured)."""
     code = (
@@ -122,7 +85,7 @@ def main() -> int:
         print(json.dumps(run_case(args.run_case, args.dossiers_file)))
         return 0
     if args.measure:
-        print(json.dumps(measure(args.measure, args.dossiers_file)))
+        print(json.dumps(measure(HERE, args.measure, "--dossiers-file", args.dossiers_file)))
         return 0
     methods = args.methods.split(",")
     unknown = [m for m in methods if m not in METHODS]
@@ -140,7 +103,7 @@ def main() -> int:
             runs = []
             for run in range(args.runs):
                 bar.update(task, description=f"{method}, run {run + 1} of {args.runs}")
-                runs.append(measured(method, path))
+                runs.append(measured(HERE, method, "--dossiers-file", path))
                 bar.advance(task)
             results.append(
                 {

@@ -12,7 +12,6 @@ the claims file included), its peak memory is the child's maximum resident set s
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -22,11 +21,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from child_runs import measure, measured  # benchmarks/ is on sys.path when a script runs
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 AS_OF = date(2026, 1, 1)
+
 HERE = Path(__file__).resolve()
 
 
@@ -60,28 +61,6 @@ def run_case(method: str, claims_path: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "conflicts": found}
 
 
-def measure(method: str, claims_path: Path) -> dict[str, Any]:
-    """Run one case in a child process; its result plus the child's peak memory."""
-    command = [sys.executable, str(HERE), "--run-case", method, "--claims-file", str(claims_path)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{method} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    # ru_maxrss is in KiB on Linux; this process has started only that one child.
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return result
-
-
-def measured(method: str, claims_path: Path) -> dict[str, Any]:
-    """`measure` in a fresh process, so that each case's peak memory is its own."""
-    command = [sys.executable, str(HERE), "--measure", method, "--claims-file", str(claims_path)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def write_claims(size: int, seed: int, path: Path) -> None:
     """Generate the claims file in a child process (not measured)."""
     code = (
@@ -106,7 +85,7 @@ def main() -> int:
         print(json.dumps(run_case(args.run_case, args.claims_file)))
         return 0
     if args.measure:
-        print(json.dumps(measure(args.measure, args.claims_file)))
+        print(json.dumps(measure(HERE, args.measure, "--claims-file", args.claims_file)))
         return 0
 
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -123,7 +102,7 @@ def main() -> int:
                 runs = []
                 for run in range(args.runs):
                     bar.update(task, description=f"{method}, {size:,} claims, run {run + 1}")
-                    runs.append(measured(method, claims_path))
+                    runs.append(measured(HERE, method, "--claims-file", claims_path))
                     bar.advance(task)
                 results.append(
                     {

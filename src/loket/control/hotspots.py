@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 from esda.getisord import G_Local
 from libpysal.weights import KNN
+from scipy.stats import false_discovery_control
 
 from loket.control.geography import BRUSSELS, WALLONIA
 from loket.geo.coordinates import to_lambert_2008
@@ -112,18 +113,13 @@ def municipality_name(refnis: str, language: str = "en") -> str:
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
-    """Benjamini-Hochberg adjusted p-values (q-values): reject where q <= alpha keeps the
-    expected share of false discoveries among the rejections at most alpha."""
-    count = len(p_values)
-    if count == 0:
+    """Benjamini-Hochberg adjusted p-values (q-values, scipy's false_discovery_control):
+    reject where q <= alpha keeps the expected share of false discoveries among the
+    rejections at most alpha."""
+    if len(p_values) == 0:
         return []
-    order = np.argsort(p_values)
-    ranked = np.asarray(p_values, dtype=float)[order] * count / np.arange(1, count + 1)
-    # The step-up rule: a q-value is the smallest ratio at its rank or above.
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    q_values = np.empty(count)
-    q_values[order] = np.minimum(ranked, 1.0)
-    return [float(q) for q in q_values]
+    adjusted = false_discovery_control(np.asarray(p_values, dtype=float), method="bh")
+    return [float(q) for q in np.atleast_1d(adjusted)]
 
 
 def two_sided_p(p_sim: float) -> float:
