@@ -124,6 +124,27 @@ def test_run_log_holds_both_hashes(dossiers: Path, top_run: tuple[Path, Run]) ->
     assert log["started_at"] <= log["finished_at"]
 
 
+def test_every_run_writes_its_model_card_beside_the_scores(
+    dossiers: Path, top_run: tuple[Path, Run]
+) -> None:
+    out, _ = top_run
+    report = out.with_name("scores.report")
+    card = (report / "model-card.md").read_text(encoding="utf-8")
+    log = json.loads(out.with_name("scores.run.json").read_text(encoding="utf-8"))
+    assert log["run_id"] in card
+    assert sha256_of(dossiers) in card and sha256_of(out) in card
+    assert {"fairness.csv", "hotspots.csv", "hotspots.svg", "report.json"} <= {
+        path.name for path in report.iterdir()
+    }
+
+
+def test_no_report_skips_the_report(dossiers: Path, tmp_path: Path) -> None:
+    out = tmp_path / "scores.csv"
+    run = score(dossiers, out, "--top", "10", "--no-report")
+    assert run.exit_code == 0, run.output
+    assert not out.with_name("scores.report").exists()
+
+
 def test_json_prints_the_run_log(top_run: tuple[Path, Run]) -> None:
     out, run = top_run
     printed = json.loads(run.stdout)

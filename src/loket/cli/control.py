@@ -8,8 +8,9 @@ import typer
 
 from loket.cli import control_demo, control_report, control_review
 from loket.cli.common import fail, print_json, progress_bar
-from loket.control.output import write_scores
+from loket.control.output import report_dir, write_scores
 from loket.control.register import ProtectedFeature, UnregisteredFeature
+from loket.control.report import write_report
 from loket.control.score import ScoreOptions, ScoringError, score_dossiers
 from loket.store.csvio import CsvFormatError, read_columns
 
@@ -22,7 +23,7 @@ control_report.register(app)
 control_review.register(app)
 
 STEPS = ["reading dossiers", "peer groups", "nearest neighbours", "score and selection"]
-STEPS += ["explanations", "writing"]
+STEPS += ["explanations", "writing", "report and model card"]
 
 
 def read_capacity(path: Path) -> dict[str, float]:
@@ -92,10 +93,16 @@ def score(
     model: str = typer.Option(
         "auto", "--model", help="auto, peer, or learned (from past controls in the file)"
     ),
+    report: bool = typer.Option(
+        True,
+        "--report/--no-report",
+        help="also write the run's report with its model card into OUT.report/",
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the run log as JSON"),
 ) -> None:
     """Score every dossier against its peers and select dossiers for human review; writes the
-    scores CSV, the run log (`OUT.run.json`) and the full scored table (`OUT.scored.parquet`)."""
+    scores CSV, the run log (`OUT.run.json`), the full scored table (`OUT.scored.parquet`) and
+    the run's report with its model card (`OUT.report/`)."""
     options = ScoreOptions(
         top=top,
         random_share=random_share,
@@ -125,6 +132,10 @@ def score(
             fail(str(error))
         step("writing")
         write_scores(run, out, only_selected=top is not None)
+        if report:
+            # Every run gets its model card, fairness figures and hot spots beside its scores.
+            step("report and model card")
+            write_report(run.table, run.run_log, report_dir(out), seed=seed)
     if as_json:
         print_json(run.run_log)
     else:

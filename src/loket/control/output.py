@@ -23,6 +23,11 @@ def scored_parquet_path(out: Path) -> Path:
     return out.with_name(out.stem + ".scored.parquet")
 
 
+def report_dir(out: Path) -> Path:
+    """`scores.report/` beside `scores.csv`: the run's model card, fairness and hot spots."""
+    return out.with_name(out.stem + ".report")
+
+
 def run_log_path(out: Path) -> Path:
     return out.with_name(out.stem + ".run.json")
 
