@@ -115,6 +115,8 @@ def test_a_selected_dossier_is_reviewed_blind_then_decided(
     queue = as_json(on_db("control", "review", "queue", "--run", run_id, "--as", ANALYST, "--json"))
     assert len(queue) == TOP
     assert all(entry["blind"] and entry["model"] is None for entry in queue)
+    # The reviewer knows which enterprise each dossier is, though not yet its score.
+    assert all(len(entry["enterprise_number"] or "") == 10 for entry in queue)
 
     by_rank = {row["dossier_id"]: row for row in rows_of(scored.scores)}
     first = min(queue, key=lambda entry: entry["dossier_id"])

@@ -17,7 +17,7 @@ from loket.demo.enterprises import generate_dossiers, write_dossiers_csv
 
 CONTRACT_HEADER = ["dossier_id", "score", "rank", "explanation"]
 EXTENSION_HEADER = [
-    "selected", "selection", "office_id", "region_refnis", "province_refnis",
+    "selected", "selection", "enterprise_number", "office_id", "region_refnis", "province_refnis",
     "arrondissement_refnis", "sector", "peer_level", "peer_area", "peer_count",
 ]  # fmt: skip
 DOSSIERS = 3000

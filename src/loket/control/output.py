@@ -13,7 +13,8 @@ from loket.store.csvio import file_sha256
 
 # Contract columns first (dossier_id, score, rank, explanation), then the extension.
 OUTPUT_COLUMNS = [
-    "dossier_id", "score", "rank", "explanation", "selected", "selection", "office_id",
+    "dossier_id", "score", "rank", "explanation", "selected", "selection",
+    "enterprise_number", "office_id",
     "region_refnis", "province_refnis", "arrondissement_refnis", "sector", "peer_level",
     "peer_area", "peer_count",
 ]  # fmt: skip
