@@ -125,6 +125,28 @@ def test_steps_out_of_order_or_twice_are_409(client, scene):
     }
 
 
+def test_only_dossiers_a_person_decided_to_control_are_handed_on(client, scene):
+    url = f"{CONTROL}/runs/{RUN}/controls"
+    assert client.get(url, headers=bearer(scene.analyst)).json() == []
+    kept, dropped = scene.ids["D-050"], scene.ids["D-100"]
+    for selection in (kept, dropped):
+        assert assess(client, scene.analyst, selection, "high").status_code == 201
+    assert decide(client, scene.analyst, kept, "control", "indication-confirmed").status_code == 201
+    assert decide(client, scene.analyst, dropped, "no-control", "capacity").status_code == 201
+    handed_on = client.get(url, headers=bearer(scene.analyst)).json()
+    # The two undecided dossiers and the one decided against never reach the control teams.
+    assert [(c["dossier_id"], c["reason"], c["decided_by"]) for c in handed_on] == [
+        ("D-050", "indication-confirmed", "analyst.user")
+    ]
+    assert client.get(url, headers=bearer(scene.ocmw)).status_code == 403
+    assert (
+        client.get(
+            f"{CONTROL}/runs/no-such-run/controls", headers=bearer(scene.analyst)
+        ).status_code
+        == 404
+    )
+
+
 def test_a_script_in_a_note_comes_back_as_json_text(client, scene):
     selection = scene.ids["D-300"]
     assessed = assess(client, scene.gent, selection, "low", SCRIPT_NOTE)

@@ -21,6 +21,7 @@ from loket.control.model import (
     SelectionStatus,
 )
 from loket.control.review import (
+    DecidedControl,
     InvalidReview,
     NotAllowedToReview,
     ReviewError,
@@ -28,6 +29,7 @@ from loket.control.review import (
     SelectionView,
     UnknownRun,
     UnknownSelection,
+    decided_controls,
     may_review,
     record_assessment,
     record_decision,
@@ -271,3 +273,43 @@ def summary(session: SessionDep, user: StaffDep, run_id: Annotated[str, RUN_ID])
         return SummaryOut(**review_summary(session, run_id).as_json())
     except ReviewError as error:
         raise _answer(error) from None
+
+
+class DecidedControlOut(BaseModel):
+    run_id: str = Field(description="The scoring run that selected the dossier.")
+    dossier_id: str = Field(description="The tax dossier, as in the scored file.")
+    enterprise_number: str | None = Field(description="Enterprise number (10 digits), if known.")
+    office_id: str = Field(description="The tax office that will control it.")
+    reason: DecisionReason = Field(description="Why a person decided to control it.")
+    decided_by: str = Field(description="Username of the decider.")
+    decided_at: datetime = Field(description="When the decision was recorded.")
+
+
+@router.get(
+    "/runs/{run_id}/controls",
+    response_model=list[DecidedControlOut],
+    responses=responses(401, 403, 404, 422),
+)
+def controls(
+    session: SessionDep, user: StaffDep, run_id: Annotated[str, RUN_ID]
+) -> list[DecidedControlOut]:
+    """The run's dossiers a person decided to control, oldest decision first: the only list
+    that may go to the control teams. A dossier nobody decided on never appears here."""
+    _may_review(user)
+    try:
+        review_summary(session, run_id)  # an unknown run is a 404, not an empty list
+        found: list[DecidedControl] = decided_controls(session, user, run_id)
+    except ReviewError as error:
+        raise _answer(error) from None
+    return [
+        DecidedControlOut(
+            run_id=item.run_id,
+            dossier_id=item.dossier_id,
+            enterprise_number=item.enterprise_number,
+            office_id=item.office_id,
+            reason=item.reason,
+            decided_by=item.decided_by,
+            decided_at=item.decided_at,
+        )
+        for item in found
+    ]
