@@ -15,6 +15,7 @@ from loket.control.geography import postcode_areas
 from loket.control.register import refuse_protected_columns
 from loket.control.sectors import SECTORS, sector_of
 from loket.store.csvio import RawColumns, RejectsWriter, file_encoding, read_columns
+from loket.store.halves import in_two_halves
 
 DOSSIER_COLUMNS = [
     "dossier_id",
@@ -162,24 +163,36 @@ FROM checked WHERE reason IS NULL AND line = first_line ORDER BY line
 """
 
 
-def _enterprise_numbers(values: pa.ChunkedArray) -> tuple[list[str | None], list[str | None]]:
+def _verdicts(values: list[str]) -> list[tuple[str | None, str | None]]:
     """stdnum's verdict on each enterprise number: (compact number, reason when invalid)."""
-    numbers: list[str | None] = []
-    reasons: list[str | None] = []
-    for value in values.to_pylist():
-        if vat.is_valid(value):
-            numbers.append(vat.compact(value))
-            reasons.append(None)
-            continue
+    verdicts: list[tuple[str | None, str | None]] = []
+    for value in values:
         try:
-            vat.validate(value)
-            detail = "is not valid"
+            verdicts.append((vat.validate(value), None))
         except stdnum_errors.ValidationError as error:
-            detail = f"is not a valid Belgian enterprise number ({str(error).lower().rstrip('.')})"
-        numbers.append(None)
-        shown = value if value else "(empty)"
-        reasons.append(f"enterprise_number: '{shown}' {detail}")
-    return numbers, reasons
+            reason = str(error).lower().rstrip(".")
+            shown = value if value else "(empty)"
+            verdicts.append(
+                (
+                    None,
+                    f"enterprise_number: '{shown}' is not a valid Belgian enterprise number "
+                    f"({reason})",
+                )
+            )
+    return verdicts
+
+
+def _enterprise_numbers(values: pa.ChunkedArray) -> tuple[list[str | None], list[str | None]]:
+    """(compact numbers, reasons), in two processes for a large file."""
+    verdicts = in_two_halves(_verdicts, values.to_pylist())
+    return [number for number, _ in verdicts], [reason for _, reason in verdicts]
+
+
+def _sectors(codes: pa.ChunkedArray) -> list[str | None]:
+    """The registered sector of each NACE code, looked up once per distinct code."""
+    values = codes.to_pylist()
+    known = {code: sector_of(code) for code in set(values)}
+    return [known[code] for code in values]
 
 
 def _check(raw: RawColumns, this_year: int) -> tuple[pa.Table, pa.Table, bool]:
@@ -188,7 +201,7 @@ def _check(raw: RawColumns, this_year: int) -> tuple[pa.Table, pa.Table, bool]:
     names = DOSSIER_COLUMNS + LABEL_COLUMNS
     columns = {name: raw.columns.get(name, empty) for name in names}
     enterprise, enterprise_reason = _enterprise_numbers(columns["enterprise_number"])
-    sectors = [sector_of(code) for code in columns["nace_code"].to_pylist()]
+    sectors = _sectors(columns["nace_code"])
     table = pa.table(
         {"line": raw.lines}
         | columns

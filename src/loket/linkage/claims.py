@@ -6,9 +6,7 @@ birth date) is kept and linked on what remains, and named in `<input>.warnings.c
 mistyped INSZ is evidence, not a veto.
 """
 
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cache
@@ -26,6 +24,7 @@ from loket.store.csvio import (
     file_encoding,
     read_columns,
 )
+from loket.store.halves import in_two_halves
 
 CLAIM_COLUMNS = [
     "claim_id",
@@ -47,8 +46,6 @@ REQUIRED_COLUMNS = ["claim_id", "ocmw_refnis", "family_name", "start_date"]
 MAX_TEXT = 200
 EARLIEST_BIRTH = date(1890, 1, 1)
 INSZ_MISSING = "missing: linked on name and birth date"
-# Below this many numbers, starting a second process costs more than it saves.
-PARALLEL_FROM = 200_000
 
 CLAIMS_SCHEMA = pa.schema(
     [
@@ -245,19 +242,6 @@ def _valid_numbers(numbers: list[str]) -> list[bool]:
     return [nn.is_valid(number) or bis.is_valid(number) for number in numbers]
 
 
-def _checked_insz(numbers: list[str]) -> list[bool]:
-    """stdnum over many numbers, in two processes where that pays off (~12 µs a number)."""
-    if len(numbers) < PARALLEL_FROM:
-        return _valid_numbers(numbers)
-    half = len(numbers) // 2
-    # fork: the child only runs stdnum on the list it was given, and needs no re-import of
-    # the caller's script (spawn would re-run an unguarded benchmark or test module).
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        first, second = pool.map(_valid_numbers, [numbers[:half], numbers[half:]])
-    return first + second
-
-
 @dataclass
 class _Checked:
     good: pa.Table
@@ -290,7 +274,10 @@ def _check(raw: RawColumns, today: date) -> _Checked:
         numbers = [n for (n,) in connection.sql("SELECT DISTINCT insz FROM shaped").fetchall()]
         numbers = [n for n in numbers if n is not None]
         verdicts = pa.table(
-            {"number": pa.array(numbers, pa.string()), "valid": _checked_insz(numbers)}
+            {
+                "number": pa.array(numbers, pa.string()),
+                "valid": in_two_halves(_valid_numbers, numbers),
+            }
         )
         connection.register("verdicts", verdicts)
         good = connection.sql(
