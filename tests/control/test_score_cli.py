@@ -112,9 +112,14 @@ def test_run_log_holds_both_hashes(dossiers: Path, top_run: tuple[Path, Run]) ->
     assert log["input_file"] == "dossiers.csv"
     assert log["input_sha256"] == sha256_of(dossiers)
     assert log["output_sha256"] == sha256_of(out)
-    assert log["counts"] == {
+    counts = log["counts"]
+    assert counts["scored"] + counts["not_scored"] == DOSSIERS
+    # The unscored are the dossiers of sectors too small to have peers even nationally.
+    scored_rows = rows_of(out.with_name("scores.csv"))
+    assert counts["not_scored"] < DOSSIERS // 5
+    assert all(row["score"] for row in scored_rows if row["selection"] == "risk")
+    assert {key: counts[key] for key in ("rows", "rejected", "selected", "random_sample")} == {
         "rows": DOSSIERS,
-        "scored": DOSSIERS,
         "rejected": 0,
         "selected": 40,
         "random_sample": 4,

@@ -142,7 +142,8 @@ def score(
         counts = run.run_log["counts"]
         assert isinstance(counts, dict)
         typer.echo(
-            f"{counts['scored']} dossiers scored, {counts['rejected']} rejected, "
+            f"{counts['scored']} dossiers scored ({counts['not_scored']} without enough "
+            f"peers), {counts['rejected']} rejected, "
             f"{counts['selected']} selected ({counts['random_sample']} by random sample): "
             f"{out}"
         )

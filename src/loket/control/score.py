@@ -4,7 +4,7 @@ bytes, whatever the row order."""
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,7 +28,6 @@ from loket.control.register import INDICATOR_CODES, MODEL_VERSION, check_indicat
 from loket.control.selection import DEFAULT_SHARE, SelectionPlan, select
 from loket.store.csvio import file_sha256
 
-SELECTION_CODES = {1: "risk", 2: "random-sample"}
 # auto: learn from past controls where the file has enough of them, else the peer score.
 MODELS = ("auto", "peer", "learned")
 SCORED_COLUMNS = [
@@ -39,8 +38,7 @@ SCORED_COLUMNS = [
 ]  # fmt: skip
 RESULT_COLUMNS = [
     "peer_level", "peer_area", "peer_count", "knn_count", "peer_score", "score", "rank",
-    "selected",
-    "selection", "explanation",
+    "selected", "selection", "explanation",
 ]  # fmt: skip
 
 
@@ -86,7 +84,6 @@ class ScoredRun:
     table: pa.Table
     run_log: dict[str, object]
     read: DossiersRead | None = None
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def _table_sha256(table: pa.Table) -> str:
@@ -316,7 +313,9 @@ def score_dossiers(
         "indicators": list(check_indicators(options.indicators)),
         "counts": {
             "rows": read.rows if read else dossiers.num_rows,
-            "scored": table.num_rows,
+            "scored": table.num_rows - table.column("score").null_count,
+            # Too few peers even nationally: ranked last, never selected for risk.
+            "not_scored": table.column("score").null_count,
             "rejected": read.rejected if read else 0,
             "selected": sum(1 for s in selection if s),
             "random_sample": selection.count("random-sample"),
