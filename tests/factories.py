@@ -9,11 +9,12 @@ application would refuse.
 import itertools
 from datetime import date, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from loket.cases.dossiers import open_dossier
 from loket.cases.model import Dossier
 from loket.cases.routing import Router
+from loket.cases.staff import add_user
 from loket.people.identifiers import validate_insz
 from loket.people.model import Citizen
 from loket.people.moves import Move
@@ -108,3 +109,26 @@ def move(
 ) -> Move:
     """An address change to `postcode` (or abroad when `country` is not BE)."""
     return Move(event_id, insz, effective_date, address(postcode, "Nieuwstraat", country))
+
+
+class StaffTokens:
+    """Staff users made when a test first names them, each with its API token (a token's hash
+    is deliberately slow to compute, so only the staff a test uses are made).
+
+    `staff` maps a short name to (role, agency, office); `tokens.<name>` is that user's token,
+    the user being `<name>.user`."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], staff: dict[str, tuple[str, str, str | None]]
+    ) -> None:
+        self.sessions = sessions
+        self.staff = staff
+        self.tokens: dict[str, str] = {}
+
+    def __getattr__(self, name: str) -> str:
+        if name not in self.staff:
+            raise AttributeError(name)
+        if name not in self.tokens:
+            with self.sessions.begin() as session:
+                self.tokens[name] = add_user(session, f"{name}.user", *self.staff[name])[1]
+        return self.tokens[name]

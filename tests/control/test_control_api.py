@@ -11,11 +11,11 @@ from openapi_spec_validator import validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from loket.cases.staff import add_user
 from loket.control.model import ControlReview, ControlSelection
 from loket.control.review import load_selection
 from loket.web.app import create_app
 from tests.control.review_files import EXPLANATION, write_scores
+from tests.factories import StaffTokens
 
 RUN = "run-2026-11-29"
 CONTROL = "/api/v1/control"
@@ -30,7 +30,7 @@ STAFF = {
 }
 
 
-class Scene:
+class Scene(StaffTokens):
     """A loaded run; staff and their tokens are made when a test first names them."""
 
     def __init__(self, sessions: sessionmaker[Session], tmp_path: Path) -> None:
@@ -38,16 +38,7 @@ class Scene:
             load_selection(session, write_scores(tmp_path))
             rows = session.execute(select(ControlSelection.dossier_id, ControlSelection.id))
             self.ids = {dossier: selection for dossier, selection in rows}
-        self.sessions = sessions
-        self.tokens: dict[str, str] = {}
-
-    def __getattr__(self, name: str) -> str:
-        if name not in STAFF:
-            raise AttributeError(name)
-        if name not in self.tokens:
-            with self.sessions.begin() as session:
-                self.tokens[name] = add_user(session, f"{name}.user", *STAFF[name])[1]
-        return self.tokens[name]
+        super().__init__(sessions, STAFF)
 
     def reviews(self) -> int:
         with self.sessions() as session:

@@ -12,11 +12,11 @@ from openapi_spec_validator import validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from loket.cases.staff import add_user
 from loket.linkage.conflicts import Conflict, conflict_id_of
 from loket.linkage.model import LinkageDecision, LinkageMode
 from loket.linkage.service import RunMeta, record_run
 from loket.web.app import create_app
+from tests.factories import StaffTokens
 
 ANTWERPEN, GENT, BRUSSEL = "11002", "44021", "21004"
 CONFLICTS = "/api/v1/linkage/conflicts"
@@ -41,7 +41,7 @@ STAFF = {
 }
 
 
-class Scene:
+class Scene(StaffTokens):
     """Two stored conflicts; staff and their tokens are made when a test first names them
     (a token's hash is deliberately slow to compute)."""
 
@@ -50,16 +50,7 @@ class Scene:
             now = datetime(2026, 1, 5, 2, 0)
             meta = RunMeta(now, now, "duckdb", LinkageMode.CLEAR, 100, 0, 0.9)
             record_run(session, meta, [AG, GB])
-        self.sessions = sessions
-        self.tokens: dict[str, str] = {}
-
-    def __getattr__(self, name: str) -> str:
-        if name not in STAFF:
-            raise AttributeError(name)
-        if name not in self.tokens:
-            with self.sessions.begin() as session:
-                self.tokens[name] = add_user(session, f"{name}.user", *STAFF[name])[1]
-        return self.tokens[name]
+        super().__init__(sessions, STAFF)
 
     def decisions(self) -> int:
         with self.sessions() as session:
