@@ -8,10 +8,11 @@ from sqlalchemy import func, make_url, select
 from sqlalchemy.orm import Session
 
 from loket.control.model import ControlRun, ControlSelection, SelectionStatus
-from loket.control.output import write_scores
+from loket.control.output import report_dir, write_scores
+from loket.control.report import write_report
 from loket.control.review import load_selection
 from loket.control.score import ScoreOptions, score_dossiers
-from loket.demo.enterprises import generate_dossiers, write_dossiers_csv
+from loket.demo.enterprises import DOSSIER_YEAR, generate_dossiers, write_dossiers_csv
 
 DEMO_DOSSIERS = 20_000
 DEMO_TOP = 200
@@ -57,8 +58,9 @@ def seed_control_run(
     session: Session, workdir: Path, seed: int, *, dossiers: int = DEMO_DOSSIERS
 ) -> ControlDemoSummary:
     """Generate `dossiers` labelled enterprise dossiers into `workdir`, score them as
-    `loket control score --top 200 --seed SEED` does (scores CSV, run log, scored table beside
-    it) and load the selection for review, every dossier awaiting a person's assessment.
+    `loket control score --top 200 --seed SEED` does (scores CSV, run log, scored table and
+    the report with its model card beside it) and load the selection for review, every
+    dossier awaiting a person's assessment.
 
     A database that already holds a control run is left alone: the demo never puts a second
     run next to one that reviewers may have started on."""
@@ -77,9 +79,12 @@ def seed_control_run(
     workdir.mkdir(parents=True, exist_ok=True)
     dossiers_csv = workdir / DOSSIERS_FILE
     write_dossiers_csv(dossiers_csv, generate_dossiers(dossiers, seed, labels=True))
-    run = score_dossiers(dossiers_csv, ScoreOptions(top=DEMO_TOP, seed=seed))
+    # The fiscal year the generated dossiers describe, whatever today's date.
+    options = ScoreOptions(top=DEMO_TOP, seed=seed, reference_year=DOSSIER_YEAR)
+    run = score_dossiers(dossiers_csv, options)
     scores_csv = workdir / SCORES_FILE
     write_scores(run, scores_csv, only_selected=True)
+    write_report(run.table, run.run_log, report_dir(scores_csv), seed=seed)
     loaded = load_selection(session, scores_csv)
     return ControlDemoSummary(
         run_id=loaded.run_id,
