@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     demo_mode: bool = False
     # Ed25519 key that signs access-log checkpoints; created (mode 0600) on first use.
     audit_key_file: str = "./var/audit-key.pem"
+    # Uploaded documents, stored by SHA-256 (see `loket.documents.blobs`).
+    documents_dir: str = "./var/documents"
     # Browser cookies carry the Secure flag; `loket demo` on plain http://127.0.0.1 turns it off.
     cookie_secure: bool = True
     # Threads per web worker process that run the routes.

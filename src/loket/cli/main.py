@@ -6,6 +6,7 @@ from loket.cli import (
     audit,
     citizens,
     control,
+    documents,
     dossiers,
     exchange,
     imports,
@@ -33,3 +34,4 @@ app.add_typer(exchange.app, name="exchange")
 app.add_typer(audit.app, name="audit")
 app.add_typer(linkage.app, name="linkage")
 app.add_typer(control.app, name="control")
+app.add_typer(documents.app, name="documents")

@@ -1,0 +1,1 @@
+"""Digital documents as originals: stored uploads, verified signed PDFs, issued attestations."""

@@ -1,0 +1,85 @@
+"""The table of uploaded documents: who brought which bytes in, through which channel, for
+which dossier or request. The bytes themselves live in a blob store under their SHA-256."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from loket.store.base import Base
+from loket.texts import N_
+
+# Enough for any real file name; longer ones are shortened keeping their extension.
+ORIGINAL_NAME_MAX_LENGTH = 200
+# A staff username or a citizen id, as the rest of loket spells them.
+UPLOADER_MAX_LENGTH = 64
+
+
+class UploadChannel(StrEnum):
+    """How a document reached loket; the channel counts in the digital-divide figures."""
+
+    ONLINE = "online"
+    ASSISTED = "assisted"
+    COUNTER = "counter"
+
+    @property
+    def label(self) -> str:
+        return _TEXTS[self][0]
+
+    @property
+    def description(self) -> str:
+        return _TEXTS[self][1]
+
+
+_TEXTS: dict[UploadChannel, tuple[str, str]] = {
+    UploadChannel.ONLINE: (
+        N_("Online"),
+        N_("The citizen uploaded the document themselves."),
+    ),
+    UploadChannel.ASSISTED: (
+        N_("Online with help"),
+        N_("Uploaded online with help from staff or an expert by experience."),
+    ),
+    UploadChannel.COUNTER: (
+        N_("At the counter"),
+        N_("The citizen handed the document in at an office, where staff scanned or stored it."),
+    ),
+}
+
+
+class UploaderKind(StrEnum):
+    """Whether `uploaded_by` is a citizen id or a staff username."""
+
+    CITIZEN = "citizen"
+    STAFF = "staff"
+
+
+def _one_of(column: str, choices: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(str(choice)) for choice in choices)})"
+
+
+class Document(Base):
+    """One upload. The same bytes uploaded twice are two documents sharing one blob, because
+    who brought them, when and for what differs."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        CheckConstraint("size_bytes > 0", name="size_positive"),
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        CheckConstraint(_one_of("channel", UploadChannel), name="channel"),
+        CheckConstraint(_one_of("uploader_kind", UploaderKind), name="uploader_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    # Told from the bytes (see `loket.documents.sniff`), never from the name.
+    media_type: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(ORIGINAL_NAME_MAX_LENGTH))
+    uploaded_by: Mapped[str] = mapped_column(String(UPLOADER_MAX_LENGTH))
+    uploader_kind: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("request_draft.id"), index=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
