@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     audit_key_file: str = "./var/audit-key.pem"
     # Uploaded documents, stored by SHA-256 (see `loket.documents.blobs`).
     documents_dir: str = "./var/documents"
+    # Roots that uploaded signed PDFs must chain to: a directory of PEM/DER certificates, or
+    # certificate files separated by the path separator (":" on Linux). Empty trusts nothing.
+    trust_roots: str = ""
+    # loket's own issuing PKI for attestations (root, agency keys, CRL); created on first use.
+    issuer_dir: str = "./var/issuer"
     # Browser cookies carry the Secure flag; `loket demo` on plain http://127.0.0.1 turns it off.
     cookie_secure: bool = True
     # Threads per web worker process that run the routes.

@@ -1,22 +1,37 @@
 """`loket documents verify FILE.pdf`: is a signed PDF an original a clerk may accept?
+Also `issue`, `revoke` and `trust-root` for the attestations loket signs itself.
 
 Exit 0 only for `accepted`, 1 for every other verdict, 2 for bad usage.
 """
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from sqlalchemy import make_url
+from sqlalchemy.orm import Session
 
-from loket.cli.common import console, fail, print_json
-from loket.documents.verify import CertificateError, read_certificate, read_crl, verify_pdf
+from loket.cli.common import console, fail, print_json, sessions
+from loket.documents.attestations import (
+    AttestationError,
+    has_attestation_table,
+    issue_attestation,
+    revoke_attestation,
+    verify_presented,
+)
+from loket.documents.issuer_keys import issuing_root_pem
+from loket.documents.trust import trust_root_files
+from loket.documents.verify import CertificateError, read_certificate, read_crl
+from loket.settings import get_settings
 
 app = typer.Typer(
-    help="Signed documents: verify PDFs presented as originals.", no_args_is_help=True
+    help="Signed documents: verify PDFs presented as originals; issue attestations.",
+    no_args_is_help=True,
 )
 
 TRUST_ROOTS_ENV = "LOKET_TRUST_ROOTS"
-CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
 
 
 def _read(path: Path, option: str) -> bytes:
@@ -26,21 +41,9 @@ def _read(path: Path, option: str) -> bytes:
         fail(f"{option}: cannot read {path}: {error.strerror or error}")
 
 
-def _root_files(value: str) -> list[Path]:
-    """LOKET_TRUST_ROOTS: a directory of certificates, or files separated by os.pathsep."""
-    paths: list[Path] = []
-    for part in filter(None, value.split(os.pathsep)):
-        path = Path(part)
-        if path.is_dir():
-            paths.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in CERT_SUFFIXES))
-        else:
-            paths.append(path)
-    return paths
-
-
 @app.callback()
 def documents() -> None:
-    """Signed documents: verify PDFs presented as originals."""
+    """Signed documents: verify PDFs presented as originals; issue attestations."""
 
 
 @app.command()
@@ -60,7 +63,8 @@ def verify(
     data = _read(file, "FILE")
     sources = [(path, "--trust-root") for path in trust_root]
     if not sources and os.environ.get(TRUST_ROOTS_ENV):
-        sources = [(path, TRUST_ROOTS_ENV) for path in _root_files(os.environ[TRUST_ROOTS_ENV])]
+        configured = trust_root_files(os.environ[TRUST_ROOTS_ENV])
+        sources = [(path, TRUST_ROOTS_ENV) for path in configured]
     roots = []
     for path, option in sources:
         try:
@@ -73,7 +77,8 @@ def verify(
             crls.append(read_crl(_read(path, "--crl")))
         except CertificateError as error:
             fail(f"--crl: {path}: {error}")
-    result = verify_pdf(data, roots, crls=crls)
+    with _records() as session:
+        result = verify_presented(data, list(roots), crls=[c.dump() for c in crls], session=session)
     if as_json:
         print_json({"file": str(file), **result.as_json()})
     else:
@@ -92,5 +97,73 @@ def verify(
         for problem in result.problems:
             console.print(f"  - {problem}", highlight=False, markup=False)
         if not roots and result.signature_count:
-            console.print(f"  (no trust roots given: use --trust-root or {TRUST_ROOTS_ENV})")
+            console.print(
+                f"  (only loket's own issuing root is trusted: use --trust-root or "
+                f"{TRUST_ROOTS_ENV} for others)"
+            )
     raise typer.Exit(0 if result.verdict == "accepted" else 1)
+
+
+@contextmanager
+def _records() -> Iterator[Session | None]:
+    """A session on loket's database when it exists and has the attestation table; None
+    otherwise, so that verifying works on a machine without loket's database."""
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        yield None
+        return
+    try:
+        session = sessions()()
+        usable = has_attestation_table(session)
+    except Exception:  # noqa: BLE001 - an unreachable database means "issuance not checked"
+        yield None
+        return
+    with session:
+        yield session if usable else None
+
+
+@app.command()
+def issue(
+    dossier: str = typer.Option(..., "--dossier", help="The dossier reference."),
+    kind: str = typer.Option(..., "--kind", help="living-wage, address or tax-collection."),
+    language: str = typer.Option("nl", "--language", help="nl, fr, de or en."),
+    user: str = typer.Option(..., "--as", help="The staff username issuing it."),
+    out: Path = typer.Option(..., "--out", help="Where to write the signed PDF."),  # noqa: B008
+) -> None:
+    """Issue a signed attestation for a dossier; prints its verification reference."""
+    try:
+        with sessions().begin() as session:
+            issued = issue_attestation(session, dossier, kind, language, user)
+            out.write_bytes(issued.pdf)
+    except AttestationError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"--out: cannot write {out}: {error.strerror or error}")
+    typer.echo(issued.reference)
+
+
+@app.command()
+def revoke(
+    reference: str = typer.Argument(..., help="The attestation's verification reference."),
+    user: str = typer.Option(..., "--as", help="The staff username revoking it."),
+    reason: str = typer.Option(..., "--reason", help="Why, in words the holder reads."),
+) -> None:
+    """Revoke an issued attestation: `verify` and /verify/{reference} then say so."""
+    try:
+        with sessions().begin() as session:
+            record = revoke_attestation(session, reference, user, reason)
+            typer.echo(f"{record.reference} revoked on {record.revoked_at:%Y-%m-%d}")
+    except AttestationError as error:
+        fail(str(error))
+
+
+@app.command("trust-root")
+def trust_root_command(
+    out: Path = typer.Option(..., "--out", help="Where to write the PEM file."),  # noqa: B008
+) -> None:
+    """Export loket's issuing root certificate, for verifying attestations elsewhere."""
+    try:
+        out.write_bytes(issuing_root_pem())
+    except OSError as error:
+        fail(f"--out: cannot write {out}: {error.strerror or error}")
+    typer.echo(str(out))

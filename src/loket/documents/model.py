@@ -3,8 +3,9 @@ which dossier or request. The bytes themselves live in a blob store under their 
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loket.store.base import Base
@@ -48,6 +49,11 @@ _TEXTS: dict[UploadChannel, tuple[str, str]] = {
 }
 
 
+# What staff may record for a document they store: the citizen was at the counter, or was
+# helped online. "online" is for the citizen's own uploads only.
+STAFF_CHANNELS = (UploadChannel.COUNTER, UploadChannel.ASSISTED)
+
+
 class UploaderKind(StrEnum):
     """Whether `uploaded_by` is a citizen id or a staff username."""
 
@@ -83,3 +89,7 @@ class Document(Base):
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("request_draft.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    # The signature check of a PDF (a `loket.documents.verdicts.Verdict` code) and what it
+    # found; None for images, which carry no signature to check.
+    verdict: Mapped[str | None] = mapped_column(String(32))
+    verdict_details: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,19 +1,24 @@
 """Storing an upload: check its size and real type, keep its bytes once, record who brought it.
 
-`store_upload` is the one way a document enters loket, from the citizen pages and the counter.
+`store_upload` is the one way a document enters loket, from the citizen pages and the counter;
+`store_and_verify` adds the signature check of a PDF and keeps its verdict with the document.
 """
 
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path, PurePath
 from typing import TypeVar
 
+from asn1crypto import x509 as asn1_x509
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.applications.model import RequestDraft
 from loket.cases.model import Dossier
+from loket.documents.attestations import verify_presented
 from loket.documents.blobs import BlobStore, DiskBlobStore
 from loket.documents.model import (
     ORIGINAL_NAME_MAX_LENGTH,
@@ -23,6 +28,7 @@ from loket.documents.model import (
     UploaderKind,
 )
 from loket.documents.sniff import MAX_UPLOAD_BYTES, accepted_media_type, check_size
+from loket.documents.trust import configured_trust_roots
 from loket.settings import get_settings
 
 _EXTENSION = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
@@ -129,6 +135,62 @@ def store_upload(
     session.add(document)
     session.flush()
     return document
+
+
+def store_and_verify(
+    session: Session,
+    blobs: BlobStore,
+    data: bytes,
+    *,
+    name: str,
+    uploaded_by: str,
+    uploader_kind: str,
+    channel: str,
+    dossier_id: int | None = None,
+    request_id: int | None = None,
+    at: datetime | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    trust_roots: Sequence[asn1_x509.Certificate] | None = None,
+) -> Document:
+    """`store_upload`, then for a PDF the signature check, whose verdict and details are kept
+    with the document; images get no verdict.
+
+    A PDF counts as an original only with the verdict `accepted`: every signature intact,
+    chaining to one of `trust_roots` (default: LOKET_TRUST_ROOTS) or to loket's own issuing
+    root, and shown not revoked; an attestation loket issued must also match its record.
+    The roots are read before anything is stored, so a misconfigured root refuses the upload
+    instead of leaving a document that was never checked."""
+    roots = configured_trust_roots() if trust_roots is None else list(trust_roots)
+    document = store_upload(
+        session,
+        blobs,
+        data,
+        name=name,
+        uploaded_by=uploaded_by,
+        uploader_kind=uploader_kind,
+        channel=channel,
+        dossier_id=dossier_id,
+        request_id=request_id,
+        at=at,
+        max_bytes=max_bytes,
+    )
+    if document.media_type == "application/pdf":
+        # loket's own attestations, uploaded back, are checked against its records as well.
+        result = verify_presented(data, list(roots), session=session)
+        document.verdict = str(result.verdict)
+        document.verdict_details = result.as_json()
+        session.flush()
+    return document
+
+
+def dossier_documents(session: Session, dossier_id: int) -> list[Document]:
+    """The documents kept with a dossier, oldest first, as they reached it."""
+    query = (
+        select(Document)
+        .where(Document.dossier_id == dossier_id)
+        .order_by(Document.uploaded_at, Document.id)
+    )
+    return list(session.scalars(query))
 
 
 def document_bytes(session: Session, blobs: BlobStore, document_id: int) -> bytes:

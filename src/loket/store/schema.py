@@ -10,6 +10,7 @@ import loket.applications.model
 import loket.cases.model
 import loket.contact.model
 import loket.control.model
+import loket.documents.attestation_model
 import loket.documents.model
 import loket.exchange.model
 import loket.geo.model

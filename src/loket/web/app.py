@@ -28,6 +28,7 @@ from loket.web.pages import (
     services,
     staff,
     staff_dossier,
+    verify,
 )
 from loket.web.pages.errors import page_or_api_error
 from loket.web.pages.rendering import TEMPLATES
@@ -51,6 +52,7 @@ PAGE_ROUTERS = [
     staff_dossier.router,
     counter.router,
     privacy.router,
+    verify.router,
 ]
 
 

@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from loket.web.api import citizens, control, dossiers, exchange, health, linkage, me, routing
+from loket.web.api import (
+    citizens,
+    control,
+    documents,
+    dossiers,
+    exchange,
+    health,
+    linkage,
+    me,
+    routing,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -10,6 +20,7 @@ router = APIRouter(prefix=API_PREFIX)
 router.include_router(health.router)
 router.include_router(routing.router)
 router.include_router(dossiers.router)
+router.include_router(documents.router)
 router.include_router(citizens.router)
 router.include_router(exchange.router)
 router.include_router(me.router)

@@ -1,20 +1,24 @@
-"""One dossier for staff: its citizen, its history with transfers, its status, and consulting
-another agency's data for it, where the member of staff chooses the purpose and the exchange
-rule decides."""
+"""One dossier for staff: its citizen, its history with transfers, its status, its documents
+with their verdicts, and consulting another agency's data for it, where the member of staff
+chooses the purpose and the exchange rule decides."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from starlette.datastructures import FormData
 
 from loket.cases.access import can_see, may_settle_routing, visible_dossiers
 from loket.cases.choices import DossierStatus
 from loket.cases.dossiers import DossierError, change_status, dossier_history
 from loket.cases.model import Dossier, DossierEvent, Office, StaffUser
 from loket.cases.queue import transfer_dossier, waiting_dossiers
+from loket.documents.model import UploaderKind
+from loket.documents.sniff import UploadRefused
+from loket.documents.storage import default_blob_store, store_and_verify
 from loket.exchange.catalogue import DataCategory, Purpose, role_may_consult
 from loket.exchange.consult import Consultation, DenialReason, consult
 from loket.people.model import Citizen
@@ -24,6 +28,12 @@ from loket.web.db import SessionDep
 from loket.web.pages.forms import FormDep, field
 from loket.web.pages.rendering import gettext_for, language_of, redirect, render
 from loket.web.pages.staff import CHANNEL_LABELS, require_staff, status_label, type_names
+from loket.web.pages.staff_documents import (
+    checked_upload_form,
+    document_lines,
+    read_file,
+    upload_channels,
+)
 from loket.web.pages.viewer import Viewer, ViewerDep
 
 router = APIRouter(include_in_schema=False)
@@ -188,6 +198,8 @@ def _page(
         "address": current_address(session, dossier.citizen_id),
         "history": _history(session, dossier, request),
         "may_consult": any(role_may_consult(staff.role, c) for c in DataCategory),
+        "documents": document_lines(session, dossier.id),
+        "upload_channels": upload_channels(),
         **_routing(session, staff, dossier),
         **_choices(language),
         **(extra or {}),
@@ -202,9 +214,16 @@ def counter_channel(viewer: Viewer) -> str | None:
 
 @router.get("/staff/dossiers/{reference}")
 def dossier_page(
-    request: Request, reference: str, session: SessionDep, viewer: ViewerDep, changed: str = ""
+    request: Request,
+    reference: str,
+    session: SessionDep,
+    viewer: ViewerDep,
+    changed: str = "",
+    uploaded: str = "",
 ) -> Response:
-    return _page(request, session, viewer, reference, {"changed": changed == "1"})
+    return _page(
+        request, session, viewer, reference, {"changed": changed == "1", "uploaded": uploaded}
+    )
 
 
 @router.post("/staff/dossiers/{reference}/status")
@@ -301,3 +320,44 @@ def transfer(
             # It went to another welfare centre, which is not ours to look into any more.
             return redirect(request, "/staff/")
     return _page(request, session, viewer, reference, {"errors": errors}, 400)
+
+
+@router.post("/staff/dossiers/{reference}/documents")
+def upload_document(
+    request: Request,
+    reference: str,
+    session: SessionDep,
+    viewer: ViewerDep,
+    form: FormData = Depends(checked_upload_form),  # noqa: B008
+) -> Response:
+    """Keep a document the citizen brought with the dossier; a signed PDF is checked at once and
+    the page then shows whether it is accepted as original, or why not."""
+    staff = require_staff(viewer)
+    dossier = visible_dossier(session, staff, reference)
+    _ = gettext_for(request)
+    errors: dict[str, str] = {}
+    channel = field(form, "channel", 20)
+    if channel not in {code for code, _label in upload_channels()}:
+        errors["channel"] = _("Choose how the citizen brought the document.")
+    upload = read_file(form, "file")
+    if upload is None:
+        errors["file"] = _("Choose the file to upload.")
+    if not errors and upload is not None:
+        data, name = upload
+        try:
+            document = store_and_verify(
+                session,
+                default_blob_store(),
+                data,
+                name=name,
+                uploaded_by=staff.username,
+                uploader_kind=str(UploaderKind.STAFF),
+                channel=channel,
+                dossier_id=dossier.id,
+            )
+        except UploadRefused as error:
+            errors["file"] = error.text(_)
+        else:
+            return redirect(request, f"/staff/dossiers/{dossier.reference}?uploaded={document.id}")
+    extra = {"errors": errors, "chosen_channel": channel}
+    return _page(request, session, viewer, reference, extra, 400)

@@ -31,6 +31,8 @@ def upgrade() -> None:
         sa.Column("dossier_id", sa.Integer(), nullable=True),
         sa.Column("request_id", sa.Integer(), nullable=True),
         sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+        sa.Column("verdict", sa.String(length=32), nullable=True),
+        sa.Column("verdict_details", sa.JSON(), nullable=True),
         sa.CheckConstraint(
             "channel IN ('online', 'assisted', 'counter')", name=op.f("ck_document_channel")
         ),

@@ -1,0 +1,278 @@
+"""Attestations loket issues: a signed one-page PDF per dossier, its reference recorded with the
+SHA-256 of the bytes handed out, revocation by the agency, and the check of a presented copy.
+
+A presented PDF counts as the issued attestation only when its bytes are exactly the issued
+ones, its signature verifies against loket's issuing root, and the agency has not revoked it.
+"""
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+from io import BytesIO
+
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.reader import PdfFileReader
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from loket.cases.model import Agency, Dossier, Office
+from loket.documents.attestation_model import (
+    ACTOR_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Attestation,
+    AttestationKind,
+)
+from loket.documents.attestation_pdf import (
+    LANGUAGES,
+    REFERENCE_KEY,
+    AttestationContent,
+    page_pdf,
+    sign_pdf,
+)
+from loket.documents.issuer_keys import (
+    AGENCY_NAMES,
+    agency_signer,
+    current_crl,
+    existing_issuing_root,
+)
+from loket.documents.verdicts import Verdict
+from loket.documents.verify import CertificateInput, Verification, verify_pdf
+from loket.people.model import Citizen
+
+REFERENCE_PREFIX = "LA-"
+VERIFY_PATH = "/verify/"
+# The case types whose dossiers can back each kind; an address attestation fits any dossier.
+KIND_CASE_TYPES: dict[AttestationKind, tuple[str, ...] | None] = {
+    AttestationKind.LIVING_WAGE: ("leefloon",),
+    AttestationKind.ADDRESS: None,
+    AttestationKind.TAX_COLLECTION: ("tax-collection",),
+}
+
+
+class AttestationError(ValueError):
+    """An attestation cannot be issued or revoked as asked; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class IssuedAttestation:
+    reference: str
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class IssuedCheck:
+    """What loket's records say about a presented PDF."""
+
+    reference: str | None  # None: the PDF carries no loket reference
+    known: bool = False
+    exact: bool = False  # the bytes are exactly the issued ones
+    attestation: Attestation | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.attestation is not None and self.attestation.revoked_at is not None
+
+    def problem(self) -> str | None:
+        """The reason, in plain words, not to accept the PDF as the issued attestation."""
+        if self.reference is None:
+            return None
+        if not self.known or self.attestation is None:
+            return f"loket issued no attestation with reference {self.reference}"
+        record = self.attestation
+        if record.revoked_at is not None:
+            agency = AGENCY_NAMES.get(record.agency_code, record.agency_code)
+            return f"revoked by {agency} on {record.revoked_at:%Y-%m-%d}: {record.revoked_reason}"
+        if not self.exact:
+            return f"the file differs from the PDF loket issued as {self.reference}"
+        return None
+
+
+def new_reference() -> str:
+    """ "LA-" and 12 base32 characters: 60 random bits, no look-alike padding."""
+    return REFERENCE_PREFIX + base64.b32encode(secrets.token_bytes(10)).decode()[:12]
+
+
+def _dossier(session: Session, dossier_reference_or_id: str | int) -> Dossier:
+    if isinstance(dossier_reference_or_id, int):
+        dossier = session.get(Dossier, dossier_reference_or_id)
+    else:
+        dossier = session.scalar(
+            select(Dossier).where(Dossier.reference == dossier_reference_or_id)
+        )
+    if dossier is None:
+        raise AttestationError(f"dossier: no dossier {dossier_reference_or_id!r}")
+    return dossier
+
+
+def _kind(kind: str) -> AttestationKind:
+    try:
+        return AttestationKind(kind)
+    except ValueError:
+        choices = ", ".join(AttestationKind)
+        raise AttestationError(f"kind: {kind!r} is not one of {choices}") from None
+
+
+def _actor(value: str, parameter: str) -> str:
+    value = value.strip()
+    if not value or len(value) > ACTOR_MAX_LENGTH:
+        raise AttestationError(
+            f"{parameter}: give a username of 1 to {ACTOR_MAX_LENGTH} characters"
+        )
+    return value
+
+
+def issue_attestation(
+    session: Session,
+    dossier_reference_or_id: str | int,
+    kind: str,
+    language: str,
+    issued_by: str,
+    *,
+    base_url: str = "",
+    at: datetime | None = None,
+) -> IssuedAttestation:
+    """Make, sign and record an attestation for the dossier, signed by the dossier's agency.
+
+    `base_url` is put before /verify/{reference} on the page (loket's public address)."""
+    chosen = _kind(kind)
+    if language not in LANGUAGES:
+        raise AttestationError(f"language: {language!r} is not one of {', '.join(LANGUAGES)}")
+    issued_by = _actor(issued_by, "issued_by")
+    dossier = _dossier(session, dossier_reference_or_id)
+    allowed = KIND_CASE_TYPES[chosen]
+    if allowed is not None and dossier.case_type not in allowed:
+        raise AttestationError(
+            f"kind: {chosen} needs a {' or '.join(allowed)} dossier; "
+            f"{dossier.reference} is {dossier.case_type}"
+        )
+    citizen = session.get_one(Citizen, dossier.citizen_id)
+    office = session.get_one(Office, dossier.office_id)
+    agency = session.get_one(Agency, dossier.agency_code)
+    moment = at or datetime.now()
+    reference = new_reference()
+    content = AttestationContent(
+        reference=reference,
+        kind=str(chosen),
+        language=language,
+        citizen_name=f"{citizen.given_names} {citizen.family_name}",
+        dossier_reference=dossier.reference,
+        office_name=office.name,
+        agency_name=str(getattr(agency, f"name_{language}")),
+        day=moment.date(),
+        verify_url=f"{base_url.rstrip('/')}{VERIFY_PATH}{reference}",
+    )
+    pdf = sign_pdf(page_pdf(content), agency_signer(dossier.agency_code))
+    session.add(
+        Attestation(
+            reference=reference,
+            kind=str(chosen),
+            dossier_id=dossier.id,
+            agency_code=dossier.agency_code,
+            language=language,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            issued_at=moment,
+            issued_by=issued_by,
+        )
+    )
+    session.flush()
+    return IssuedAttestation(reference, pdf)
+
+
+def find_attestation(session: Session, reference: str) -> Attestation | None:
+    return session.get(Attestation, reference.strip().upper())
+
+
+def revoke_attestation(
+    session: Session, reference: str, by: str, reason: str, *, at: datetime | None = None
+) -> Attestation:
+    """Mark the attestation revoked; a second revocation keeps the first one's record."""
+    record = find_attestation(session, reference)
+    if record is None:
+        raise AttestationError(f"reference: loket issued no attestation {reference!r}")
+    by = _actor(by, "by")
+    reason = reason.strip()
+    if not reason or len(reason) > REASON_MAX_LENGTH:
+        raise AttestationError(f"reason: give a reason of 1 to {REASON_MAX_LENGTH} characters")
+    if record.revoked_at is None:
+        record.revoked_at, record.revoked_by, record.revoked_reason = (
+            at or datetime.now(),
+            by,
+            reason,
+        )
+        session.flush()
+    return record
+
+
+def reference_in(pdf: bytes) -> str | None:
+    """The loket reference in the PDF's document information, if it has one."""
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        info = reader.trailer_view.get("/Info")
+        value = info.get_object().get(REFERENCE_KEY) if info is not None else None
+    except Exception:  # noqa: BLE001 - an unreadable file simply carries no reference
+        return None
+    return str(value) if value is not None else None
+
+
+def check_issued(session: Session, pdf: bytes) -> IssuedCheck:
+    """Is `pdf` exactly an attestation loket issued, and has it been revoked since?"""
+    reference = reference_in(pdf)
+    if reference is None:
+        return IssuedCheck(None)
+    record = find_attestation(session, reference)
+    if record is None:
+        return IssuedCheck(reference)
+    exact = secrets.compare_digest(record.sha256, hashlib.sha256(pdf).hexdigest())
+    return IssuedCheck(reference, known=True, exact=exact, attestation=record)
+
+
+def has_attestation_table(session: Session) -> bool:
+    return inspect(session.connection()).has_table(Attestation.__tablename__)
+
+
+def verify_presented(
+    pdf: bytes,
+    trust_roots: list[CertificateInput],
+    *,
+    crls: list[bytes] | None = None,
+    session: Session | None = None,
+) -> Verification:
+    """`verify_pdf` with loket's issuing root (and its current CRL) trusted besides the given
+    roots, and, for a PDF carrying a loket reference, loket's records: an unknown or revoked
+    reference makes the verdict `untrusted`, bytes other than the issued ones `broken`."""
+    roots, der_crls = list(trust_roots), list(crls or [])
+    root = existing_issuing_root()
+    if root is not None:
+        roots.append(root.public_bytes(serialization.Encoding.DER))
+        der_crls.append(current_crl().public_bytes(serialization.Encoding.DER))
+    result = verify_pdf(pdf, roots, crls=der_crls)
+    reference = reference_in(pdf)
+    if reference is None:
+        return result
+    if session is None or not has_attestation_table(session):
+        return replace(result, problems=(*result.problems, "issuance not checked (no database)"))
+    check = check_issued(session, pdf)
+    problem = check.problem()
+    if problem is None:
+        return result
+    verdict = Verdict.BROKEN if check.known and not check.revoked else Verdict.UNTRUSTED
+    worst = max(result.verdict, verdict, key=lambda v: v.severity)
+    return replace(result, verdict=worst, problems=(*result.problems, problem))
+
+
+def is_exactly_issued(session: Session, reference: str, pdf: bytes) -> bool:
+    """True when `pdf` is byte for byte the attestation issued as `reference` and its
+    signature verifies against loket's issuing root (whether revoked is told separately)."""
+    record = find_attestation(session, reference)
+    if record is None:
+        return False
+    if not secrets.compare_digest(record.sha256, hashlib.sha256(pdf).hexdigest()):
+        return False
+    root = existing_issuing_root()
+    if root is None:
+        return False
+    crl = current_crl().public_bytes(serialization.Encoding.DER)
+    verification = verify_pdf(pdf, [root.public_bytes(serialization.Encoding.DER)], crls=[crl])
+    return verification.verdict == Verdict.ACCEPTED
