@@ -13,7 +13,7 @@ from pathlib import Path, PurePath
 from typing import TypeVar
 
 from asn1crypto import x509 as asn1_x509
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from loket.applications.model import RequestDraft
@@ -183,11 +183,24 @@ def store_and_verify(
     return document
 
 
-def dossier_documents(session: Session, dossier_id: int) -> list[Document]:
-    """The documents kept with a dossier, oldest first, as they reached it."""
+def dossier_documents(
+    session: Session, dossier_id: int, *, with_requests: bool = False
+) -> list[Document]:
+    """The documents kept with a dossier, oldest first, as they reached it; `with_requests`
+    adds those the citizen sent with a request that became this dossier."""
+    kept_here = Document.dossier_id == dossier_id
+    if with_requests:
+        requests = select(RequestDraft.id).where(RequestDraft.dossier_id == dossier_id)
+        kept_here = or_(kept_here, Document.request_id.in_(requests))
+    query = select(Document).where(kept_here).order_by(Document.uploaded_at, Document.id)
+    return list(session.scalars(query))
+
+
+def request_documents(session: Session, request_id: int) -> list[Document]:
+    """The documents sent with a request, oldest first."""
     query = (
         select(Document)
-        .where(Document.dossier_id == dossier_id)
+        .where(Document.request_id == request_id)
         .order_by(Document.uploaded_at, Document.id)
     )
     return list(session.scalars(query))

@@ -8,7 +8,7 @@ open answers 404, so its number tells nothing.
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
@@ -31,7 +31,13 @@ from loket.contact.choices import Channel
 from loket.web.db import SessionDep
 from loket.web.pages.forms import FormDep, field
 from loket.web.pages.rendering import gettext_for, language_of, redirect, render, set_cookie
+from loket.web.pages.request_documents import (
+    documents_section,
+    may_send_documents,
+    store_citizen_upload,
+)
 from loket.web.pages.services import DRAFT_COOKIE
+from loket.web.pages.uploads import checked_upload_form
 from loket.web.pages.viewer import Viewer, ViewerDep
 
 router = APIRouter(include_in_schema=False)
@@ -125,18 +131,25 @@ def _step_page(
 
 
 @router.get("/requests/{draft_id}/check")
-def check_page(request: Request, session: SessionDep, viewer: ViewerDep, draft_id: int) -> Response:
+def check_page(
+    request: Request, session: SessionDep, viewer: ViewerDep, draft_id: int, uploaded: str = ""
+) -> Response:
     draft = _draft(request, session, viewer, draft_id)
     if draft.submitted_at is not None:
         return redirect(request, f"/requests/{draft.id}/done")
     missing = first_incomplete(session, draft, datetime.now().date())
     if missing is not None:
         return redirect(request, f"/requests/{draft.id}/{missing.name}")
-    return _check(request, session, draft, {})
+    return _check(request, session, viewer, draft, {}, uploaded)
 
 
 def _check(
-    request: Request, session: SessionDep, draft: RequestDraft, errors: dict[str, str]
+    request: Request,
+    session: SessionDep,
+    viewer: Viewer,
+    draft: RequestDraft,
+    errors: dict[str, str],
+    uploaded: str = "",
 ) -> Response:
     return render(
         request,
@@ -146,6 +159,7 @@ def _check(
             "service": service_of(draft.kind),
             "rows": summary_rows(session, draft),
             "errors": _translated(request, errors),
+            **documents_section(session, viewer, draft, uploaded),
         },
         status=400 if errors else 200,
     )
@@ -167,7 +181,7 @@ def send(
     except IncompleteRequest as incomplete:
         return redirect(request, f"/requests/{draft.id}/{incomplete.step}")
     except RequestError as error:
-        return _check(request, session, draft, {"summary": error.message})
+        return _check(request, session, viewer, draft, {"summary": error.message})
     return redirect(request, f"/requests/{draft.id}/done")
 
 
@@ -184,8 +198,37 @@ def _sent(request: Request, session: SessionDep, viewer: Viewer, draft_id: int) 
 
 
 @router.get("/requests/{draft_id}/done")
-def done_page(request: Request, session: SessionDep, viewer: ViewerDep, draft_id: int) -> Response:
-    return render(request, "requests/done.html", _sent(request, session, viewer, draft_id))
+def done_page(
+    request: Request, session: SessionDep, viewer: ViewerDep, draft_id: int, uploaded: str = ""
+) -> Response:
+    context = _sent(request, session, viewer, draft_id)
+    context |= documents_section(session, viewer, context["draft"], uploaded)
+    return render(request, "requests/done.html", context)
+
+
+@router.post("/requests/{draft_id}/documents")
+def send_document(
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    draft_id: int,
+    form: FormData = Depends(checked_upload_form),  # noqa: B008
+) -> Response:
+    """A document the citizen sends with their own request, draft or sent; a signed PDF is
+    checked at once and the request page then says whether it counts as an original."""
+    draft = _draft(request, session, viewer, draft_id)
+    if not may_send_documents(viewer, draft):
+        # Visible to this viewer (a clerk, a newcomer's code) but not theirs to add to.
+        raise HTTPException(status_code=403)
+    page = "done" if draft.submitted_at is not None else "check"
+    stored = store_citizen_upload(session, viewer, draft, form, gettext_for(request))
+    if not isinstance(stored, dict):
+        return redirect(request, f"/requests/{draft.id}/{page}?uploaded={stored.id}")
+    if page == "check":
+        return _check(request, session, viewer, draft, stored)
+    context = _sent(request, session, viewer, draft.id)
+    context |= documents_section(session, viewer, draft) | {"errors": stored}
+    return render(request, "requests/done.html", context, status=400)
 
 
 @router.get("/requests/{draft_id}/record")

@@ -28,12 +28,8 @@ from loket.web.db import SessionDep
 from loket.web.pages.forms import FormDep, field
 from loket.web.pages.rendering import gettext_for, language_of, redirect, render
 from loket.web.pages.staff import CHANNEL_LABELS, require_staff, status_label, type_names
-from loket.web.pages.staff_documents import (
-    checked_upload_form,
-    document_lines,
-    read_file,
-    upload_channels,
-)
+from loket.web.pages.staff_documents import document_lines, upload_channels
+from loket.web.pages.uploads import checked_upload_form, read_file
 from loket.web.pages.viewer import Viewer, ViewerDep
 
 router = APIRouter(include_in_schema=False)

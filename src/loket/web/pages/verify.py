@@ -1,21 +1,18 @@
 """`/verify/{reference}`: anyone holding an attestation loket issued can see whether it is still
 valid, and upload the PDF they were given to learn whether it is exactly the issued one."""
 
-import secrets
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile
 
 from loket.cases.model import Agency
 from loket.documents.attestation_model import Attestation, AttestationKind
 from loket.documents.attestations import find_attestation, is_exactly_issued
 from loket.documents.sniff import MAX_UPLOAD_BYTES
 from loket.web.db import SessionDep
-from loket.web.pages.forms import MAX_FIELD_BYTES, CsrfRejected
-from loket.web.pages.rendering import CSRF_COOKIE, CSRF_FIELD, language_of, render
+from loket.web.pages.rendering import language_of, render
+from loket.web.pages.uploads import checked_upload_form, read_file
 from loket.web.pages.viewer import ViewerDep
 
 router = APIRouter(include_in_schema=False)
@@ -50,18 +47,11 @@ def show(request: Request, session: SessionDep, viewer: ViewerDep, reference: st
 
 
 async def _presented_file(request: Request) -> bytes | None:
-    """The uploaded PDF after the same CSRF checks as every other form (see `forms`)."""
-    origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-        raise CsrfRejected()
-    form = await request.form(max_files=1, max_fields=5, max_part_size=MAX_FIELD_BYTES)
-    sent, expected = form.get(CSRF_FIELD), request.cookies.get(CSRF_COOKIE)
-    if not isinstance(sent, str) or not expected or not secrets.compare_digest(sent, expected):
-        raise CsrfRejected()
-    upload = form.get(FILE_FIELD)
-    if not isinstance(upload, UploadFile):
+    """The uploaded PDF after the same CSRF checks as every other upload form."""
+    found = read_file(await checked_upload_form(request), FILE_FIELD)
+    if found is None:
         return None
-    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    data = found[0]
     return data if 0 < len(data) <= MAX_UPLOAD_BYTES else None
 
 
