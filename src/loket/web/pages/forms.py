@@ -25,10 +25,17 @@ async def checked_form(request: Request) -> FormData:
     site can neither read nor set; an `Origin` header, when the browser sends one, must be ours.
     No files are accepted here.
     """
+    return await checked_form_with_files(request, max_files=0)
+
+
+async def checked_form_with_files(request: Request, *, max_files: int) -> FormData:
+    """`checked_form`, taking up to `max_files` files (upload forms)."""
     origin = request.headers.get("origin")
     if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
         raise CsrfRejected()
-    form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES)
+    form = await request.form(
+        max_files=max_files, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES
+    )
     sent = form.get(CSRF_FIELD)
     expected = request.cookies.get(CSRF_COOKIE)
     if not isinstance(sent, str) or not expected or not secrets.compare_digest(sent, expected):

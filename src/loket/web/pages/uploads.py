@@ -1,15 +1,11 @@
 """Reading a posted upload form, for the staff dossier page and the citizen's request page
 alike: the usual CSRF and origin checks, and one file read only up to the upload limit."""
 
-import secrets
-from urllib.parse import urlsplit
-
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 
 from loket.documents.sniff import MAX_UPLOAD_BYTES
-from loket.web.pages.forms import MAX_FIELD_BYTES, MAX_FIELDS, CsrfRejected
-from loket.web.pages.rendering import CSRF_COOKIE, CSRF_FIELD
+from loket.web.pages.forms import checked_form_with_files
 
 
 async def checked_upload_form(request: Request) -> FormData:
@@ -17,15 +13,7 @@ async def checked_upload_form(request: Request) -> FormData:
 
     Unlike `loket.web.pages.forms.checked_form` it takes one file; the file's size is checked
     when it is read (`read_file`), not here."""
-    origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-        raise CsrfRejected()
-    form = await request.form(max_files=1, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES)
-    sent = form.get(CSRF_FIELD)
-    expected = request.cookies.get(CSRF_COOKIE)
-    if not isinstance(sent, str) or not expected or not secrets.compare_digest(sent, expected):
-        raise CsrfRejected()
-    return form
+    return await checked_form_with_files(request, max_files=1)
 
 
 def read_file(form: FormData, name: str) -> tuple[bytes, str] | None:
