@@ -90,7 +90,7 @@ def test_an_unsigned_pdf_shows_the_reason_in_the_page_language(
 ) -> None:
     sign_in_staff(pages, "case-worker")
     pages.cookies.set(LANGUAGE_COOKIE, "nl")
-    response = upload(pages, reference, unsigned_pdf(), channel="assisted")
+    response = upload(pages, reference, unsigned_pdf(), channel="assisted-online")
     page = pages.get(response.headers["location"])  # type: ignore[attr-defined]
     assert "<strong>Niet ondertekend: moet bekeken worden</strong>" in page.text
     assert "Online met hulp" in page.text

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from loket.applications.service import start_request
 from loket.documents.blobs import DiskBlobStore, UnknownBlob
-from loket.documents.model import Document, UploadChannel
+from loket.documents.model import Document
 from loket.documents.sniff import MAX_UPLOAD_BYTES, UploadRefused, megabytes
 from loket.documents.storage import DocumentDamaged, document_bytes, store_upload
 
@@ -180,14 +180,16 @@ def test_an_upload_is_linked_to_its_dossier_with_uploader_and_channel(
             (None, draft.id, str(citizen.id), "citizen", "online"),
         ]
         assert rows[0].uploaded_at == AT
-        assert UploadChannel(rows[0].channel).label == "At the counter"
+        assert rows[0].channel == "counter"
 
 
 @pytest.mark.parametrize(
     ("overrides", "named"),
     [
-        ({"channel": "fax"}, "channel must be one of online, assisted, counter"),
+        ({"channel": "fax"}, "channel must be one of online, assisted-online, counter"),
         ({"uploader_kind": "robot"}, "uploader_kind must be one of citizen, staff"),
+        # "online" is the citizen's own upload; staff record counter or assisted-online.
+        ({"channel": "online"}, "channel must be one of counter, assisted-online for staff"),
         ({"uploaded_by": "  "}, "uploaded_by"),
         ({"dossier_id": 999_999}, "dossier_id 999999"),
         ({"request_id": 999_999}, "request_id 999999"),

@@ -92,11 +92,11 @@ def test_an_unsigned_pdf_is_stored_and_said_to_be_unsigned(
     reference: str,
     make_token: Callable[..., str],  # noqa: F811
 ) -> None:
-    response = post(client, reference, make_token(), unsigned_pdf(), channel="assisted")
+    response = post(client, reference, make_token(), unsigned_pdf(), channel="assisted-online")
     assert response.status_code == 201
     body = response.json()  # type: ignore[attr-defined]
     assert (body["verdict"], body["label"]) == ("unsigned", "not signed — needs a look")
-    assert body["channel"] == "assisted"
+    assert body["channel"] == "assisted-online"
 
 
 def test_an_image_is_stored_without_a_verdict(

@@ -1,6 +1,7 @@
 """The table of uploaded documents: who brought which bytes in, through which channel, for
 which dossier or request. The bytes themselves live in a blob store under their SHA-256."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -8,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from loket.contact.choices import Channel
 from loket.store.base import Base
-from loket.texts import N_
 
 # Enough for any real file name; longer ones are shortened keeping their extension.
 ORIGINAL_NAME_MAX_LENGTH = 200
@@ -17,41 +18,10 @@ ORIGINAL_NAME_MAX_LENGTH = 200
 UPLOADER_MAX_LENGTH = 64
 
 
-class UploadChannel(StrEnum):
-    """How a document reached loket; the channel counts in the digital-divide figures."""
-
-    ONLINE = "online"
-    ASSISTED = "assisted"
-    COUNTER = "counter"
-
-    @property
-    def label(self) -> str:
-        return _TEXTS[self][0]
-
-    @property
-    def description(self) -> str:
-        return _TEXTS[self][1]
-
-
-_TEXTS: dict[UploadChannel, tuple[str, str]] = {
-    UploadChannel.ONLINE: (
-        N_("Online"),
-        N_("The citizen uploaded the document themselves."),
-    ),
-    UploadChannel.ASSISTED: (
-        N_("Online with help"),
-        N_("Uploaded online with help from staff or an expert by experience."),
-    ),
-    UploadChannel.COUNTER: (
-        N_("At the counter"),
-        N_("The citizen handed the document in at an office, where staff scanned or stored it."),
-    ),
-}
-
-
-# What staff may record for a document they store: the citizen was at the counter, or was
-# helped online. "online" is for the citizen's own uploads only.
-STAFF_CHANNELS = (UploadChannel.COUNTER, UploadChannel.ASSISTED)
+# A document arrives through one of loket's contact channels: the citizen online, online with
+# help from staff, or at the counter. Staff record only the last two; "online" is the citizen's.
+UPLOAD_CHANNELS = (Channel.ONLINE, Channel.ASSISTED_ONLINE, Channel.COUNTER)
+STAFF_CHANNELS = (Channel.COUNTER, Channel.ASSISTED_ONLINE)
 
 
 class UploaderKind(StrEnum):
@@ -61,7 +31,7 @@ class UploaderKind(StrEnum):
     STAFF = "staff"
 
 
-def _one_of(column: str, choices: type[StrEnum]) -> str:
+def _one_of(column: str, choices: Iterable[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(str(choice)) for choice in choices)})"
 
 
@@ -73,7 +43,7 @@ class Document(Base):
     __table_args__ = (
         CheckConstraint("size_bytes > 0", name="size_positive"),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
-        CheckConstraint(_one_of("channel", UploadChannel), name="channel"),
+        CheckConstraint(_one_of("channel", UPLOAD_CHANNELS), name="channel"),
         CheckConstraint(_one_of("uploader_kind", UploaderKind), name="uploader_kind"),
     )
 

@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session
 
 from loket.applications.model import RequestDraft
 from loket.cases.model import Dossier
+from loket.contact.choices import Channel
 from loket.documents.attestations import verify_presented
 from loket.documents.blobs import BlobStore, DiskBlobStore
 from loket.documents.model import (
     ORIGINAL_NAME_MAX_LENGTH,
+    STAFF_CHANNELS,
+    UPLOAD_CHANNELS,
     UPLOADER_MAX_LENGTH,
     Document,
-    UploadChannel,
     UploaderKind,
 )
 from loket.documents.sniff import MAX_UPLOAD_BYTES, accepted_media_type, check_size
@@ -33,7 +35,7 @@ from loket.settings import get_settings
 
 _EXTENSION = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 _WHITESPACE = re.compile(r"\s+")
-_Choice = TypeVar("_Choice", UploadChannel, UploaderKind)
+_Choice = TypeVar("_Choice", bound=UploaderKind)
 
 
 class UnknownDocument(LookupError):
@@ -115,7 +117,14 @@ def store_upload(
     media_type = accepted_media_type(data, name)
     uploader = _checked_uploader(uploaded_by)
     kind = _choice("uploader_kind", uploader_kind, UploaderKind)
-    how = _choice("channel", channel, UploadChannel)
+    if channel not in UPLOAD_CHANNELS:
+        allowed = ", ".join(str(choice) for choice in UPLOAD_CHANNELS)
+        raise ValueError(f"channel must be one of {allowed}, got {channel!r}")
+    how = Channel(channel)
+    # Staff record how the citizen brought the document in; "online" is the citizen's own.
+    if kind == UploaderKind.STAFF and how not in STAFF_CHANNELS:
+        allowed = ", ".join(str(choice) for choice in STAFF_CHANNELS)
+        raise ValueError(f"channel must be one of {allowed} for staff, got {channel!r}")
     if dossier_id is not None and session.get(Dossier, dossier_id) is None:
         raise ValueError(f"dossier_id {dossier_id}: there is no such dossier")
     if request_id is not None and session.get(RequestDraft, request_id) is None:

@@ -93,7 +93,7 @@ def upload_document(
     user: StaffDep,
     reference: Reference,
     file: Annotated[UploadFile, File(description="A PDF, PNG or JPEG of at most 10 MB.")],
-    channel: Annotated[str, Form(description="counter or assisted.")],
+    channel: Annotated[str, Form(description="counter or assisted-online.")],
 ) -> StoredDocument:
     """Store a document with the dossier and, for a PDF, check its signatures against the
     configured trust roots. 413 for a file over the limit, 422 for one that is not a PDF, PNG

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from loket.applications.model import RequestDraft
-from loket.documents.model import Document, UploadChannel, UploaderKind
+from loket.contact.choices import Channel
+from loket.documents.model import Document, UploaderKind
 from loket.documents.sniff import UploadRefused
 from loket.documents.storage import (
     clean_original_name,
@@ -102,7 +103,7 @@ def store_citizen_upload(
             name=name,
             uploaded_by=str(viewer.citizen.id),
             uploader_kind=str(UploaderKind.CITIZEN),
-            channel=str(UploadChannel.ONLINE),
+            channel=str(Channel.ONLINE),
             request_id=draft.id,
         )
     except UploadRefused as error:

@@ -10,6 +10,7 @@ from loket.documents.model import STAFF_CHANNELS, Document
 from loket.documents.storage import dossier_documents
 from loket.documents.verdicts import Verdict
 from loket.texts import N_
+from loket.web.pages.staff import CHANNEL_LABELS
 
 # What a clerk reads next to a document: whether it counts as an original, or why not.
 VERDICT_TEXTS = {
@@ -32,6 +33,8 @@ class DocumentLine:
     uploaded_by: str
     uploader_kind: str
     channel: str
+    # A text to translate: how the document came in.
+    channel_label: str
     # A text to translate: the verdict, or that an image has none.
     verdict_text: str
     accepted: bool
@@ -52,6 +55,7 @@ def document_lines(session: Session, dossier_id: int) -> list[DocumentLine]:
             uploaded_by=document.uploaded_by,
             uploader_kind=document.uploader_kind,
             channel=document.channel,
+            channel_label=CHANNEL_LABELS.get(document.channel, document.channel),
             verdict_text=verdict_text(document),
             accepted=document.verdict == Verdict.ACCEPTED,
         )
@@ -61,4 +65,4 @@ def document_lines(session: Session, dossier_id: int) -> list[DocumentLine]:
 
 def upload_channels() -> list[tuple[str, str]]:
     """The channels a clerk chooses from, with their labels to translate."""
-    return [(str(channel), channel.label) for channel in STAFF_CHANNELS]
+    return [(str(channel), CHANNEL_LABELS[str(channel)]) for channel in STAFF_CHANNELS]

@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("verdict", sa.String(length=32), nullable=True),
         sa.Column("verdict_details", sa.JSON(), nullable=True),
         sa.CheckConstraint(
-            "channel IN ('online', 'assisted', 'counter')", name=op.f("ck_document_channel")
+            "channel IN ('online', 'assisted-online', 'counter')", name=op.f("ck_document_channel")
         ),
         sa.CheckConstraint(
             "uploader_kind IN ('citizen', 'staff')", name=op.f("ck_document_uploader_kind")
