@@ -16,7 +16,7 @@ from fairlearn.metrics import (
     false_positive_rate,
     selection_rate,
 )
-from scipy.stats import norm
+from scipy.stats import binomtest
 from sklearn.metrics import precision_score
 
 from loket.cases.network import FIN_OFFICES
@@ -45,19 +45,17 @@ class Interval:
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = CONFIDENCE) -> Interval | None:
-    """The Wilson score interval for a proportion; None without trials. Unlike the normal
-    approximation it stays inside [0, 1] and is honest about 0 of 3 or 3 of 3."""
+    """The Wilson score interval for a proportion (scipy's binomtest); None without trials.
+    Unlike the normal approximation it stays inside [0, 1] and is honest about 0 of 3 or 3 of
+    3."""
     if trials <= 0:
         return None
     if not 0 <= successes <= trials:
         raise ValueError(f"successes: {successes} is not between 0 and trials ({trials})")
-    z = float(norm.ppf(0.5 + confidence / 2))
+    found = binomtest(successes, trials).proportion_ci(confidence, method="wilson")
     p = successes / trials
-    denominator = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denominator
-    half = z / denominator * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
     # Rounding may leave the bound a hair past the observed rate at 0 or 1.
-    return Interval(max(0.0, min(centre - half, p)), min(1.0, max(centre + half, p)))
+    return Interval(max(0.0, min(float(found.low), p)), min(1.0, max(float(found.high), p)))
 
 
 @dataclass(frozen=True)
