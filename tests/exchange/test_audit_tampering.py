@@ -184,8 +184,9 @@ def test_rewritten_history_with_recomputed_chain_is_caught_by_the_checkpoint(
     database_url: str,
     key_file: Path,
 ) -> None:
-    """An attacker who knows the chain rule rewrites entry 15 and recomputes every later hash
-    and the head: the chain is consistent again, but the signed checkpoint over 20 is not."""
+    """An attacker who knows the chain rule rewrites entry 15 (body and actor column) and
+    recomputes every later hash and the head: the chain and the columns are consistent again,
+    but the signed checkpoint over 20 is not."""
 
     def rewrite(connection: Connection) -> None:
         previous = row(connection, 14)["entry_hash"]
@@ -196,8 +197,8 @@ def test_rewritten_history_with_recomputed_chain_is_caught_by_the_checkpoint(
             new_hash = chain_hash(previous, body)
             sql(
                 connection,
-                "UPDATE access_log SET body = :body, prev_hash = :prev, entry_hash = :hash "
-                "WHERE seq = :seq",
+                "UPDATE access_log SET body = :body, prev_hash = :prev, entry_hash = :hash, "
+                "actor = CASE WHEN seq = 15 THEN 'b' ELSE actor END WHERE seq = :seq",
                 body=body,
                 prev=previous,
                 hash=new_hash,

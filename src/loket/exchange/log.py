@@ -8,12 +8,13 @@ with many writers on PostgreSQL.
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from loket.exchange.columns import as_row, searchable_columns
 from loket.exchange.model import AccessLogEntry, AccessLogHead
 
 GENESIS_HASH = "0" * 64
@@ -50,31 +51,27 @@ def append_entry(
 ) -> AccessLogEntry:
     """Append one entry after the current head (written, not committed) and return a copy of it.
 
-    `body` needs at least `kind` and `outcome`; `citizen`, `agency`, `actor` and `visible_from`
-    (an ISO date) are copied to searchable columns.
+    `body` needs at least `kind` and `outcome`; these, `citizen`, `agency`, `actor`,
+    `visible_from` (an ISO date) and the time recorded are copied to searchable columns
+    (`loket.exchange.columns`), which `audit verify` compares with the body.
     """
     # Take the write lock and read the head in one statement (a no-op update): SQLite then
     # serialises writers, PostgreSQL locks the head row, and nobody reads a head that another
     # writer is about to move.
     connection = session.connection()
     head = connection.execute(_LOCK_AND_READ_HEAD).one()
-    when = recorded_at or datetime.now(UTC).replace(tzinfo=None)
+    when = recorded_at or datetime.now(UTC)
+    if when.tzinfo is not None:  # the column holds UTC without a zone, and so must the body
+        when = when.astimezone(UTC).replace(tzinfo=None)
     full = {**body, "seq": head.seq + 1, "recorded_at": when.isoformat(timespec="microseconds")}
     text = canonical_json(full)
     digest = chain_hash(head.entry_hash, text)
-    visible = full.get("visible_from")
     values = {
         "seq": head.seq + 1,
-        "recorded_at": when,
         "body": text,
         "prev_hash": head.entry_hash,
         "entry_hash": digest,
-        "kind": str(full["kind"]),
-        "citizen_insz": full.get("citizen"),
-        "agency": full.get("agency"),
-        "actor": full.get("actor"),
-        "outcome": str(full["outcome"]),
-        "visible_from": date.fromisoformat(visible) if visible else when.date(),
+        **as_row(searchable_columns(full)),
     }
     connection.execute(_INSERT_ENTRY, values)
     connection.execute(_MOVE_HEAD, {"new_seq": head.seq + 1, "new_hash": digest})

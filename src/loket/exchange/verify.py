@@ -3,9 +3,11 @@ every signed checkpoint, naming the first entry that does not verify.
 
 The log verifies when, for every entry in order of seq: no seq is missing; its previous hash is
 the hash of the entry before it; its hash recomputes from that previous hash and its body; its
-body names its own seq (so entries cannot swap places). The head row must name the last entry.
-Every checkpoint must carry a valid signature of this system's key over a Merkle root and head
-hash that the entries it covers still give, and no checkpoint may cover more entries than exist.
+body names its own seq (so entries cannot swap places); and every column that pages search
+(time, kind, citizen, agency, actor, outcome, visible from) says what its body says. The head
+row must name the last entry. Every checkpoint must carry a valid signature of this system's key
+over a Merkle root and head hash that the entries it covers still give, and no checkpoint may
+cover more entries than exist.
 """
 
 import hashlib
@@ -24,6 +26,12 @@ from loket.exchange.checkpoints import (
     make_checkpoint,
     signature_valid,
     statement_of,
+)
+from loket.exchange.columns import (
+    SEARCHABLE_COLUMNS,
+    BodyFieldError,
+    first_difference,
+    searchable_columns,
 )
 from loket.exchange.log import GENESIS_HASH
 from loket.exchange.merkle import MerkleAccumulator
@@ -182,19 +190,26 @@ def _scan_entries(
     times on a large log."""
     table = AccessLogEntry.__table__
     rows = session.connection().execute(
-        select(table.c.seq, table.c.body, table.c.prev_hash, table.c.entry_hash)
+        select(
+            table.c.seq,
+            table.c.body,
+            table.c.prev_hash,
+            table.c.entry_hash,
+            *(table.c[name] for name in SEARCHABLE_COLUMNS),
+        )
         .where(table.c.seq <= head_seq)
         .order_by(table.c.seq)
         .execution_options(yield_per=CHUNK)
     )
     sha256 = hashlib.sha256
     loads = json.loads
+    columns_of = searchable_columns
     append = accumulator.append
     expected = 1
     last = GENESIS_HASH
     next_size = pending[0].tree_size if pending else -1
     try:
-        for seq, body, prev_hash, entry_hash in rows:
+        for seq, body, prev_hash, entry_hash, *stored in rows:
             if seq != expected:
                 raise _Broken(
                     expected,
@@ -212,6 +227,13 @@ def _scan_entries(
             claimed = parsed.get("seq") if isinstance(parsed, dict) else None
             if claimed != seq:
                 raise _Broken(seq, f"entry {seq}: its contents say it is entry {claimed}")
+            try:
+                expected_columns = columns_of(parsed)
+            except BodyFieldError as error:
+                raise _Broken(seq, f"entry {seq}: {error}") from None
+            if tuple(stored) != expected_columns:
+                difference = first_difference(tuple(stored), expected_columns)
+                raise _Broken(seq, f"entry {seq}: {difference}")
             append(entry_hash.encode("ascii"))
             last = entry_hash
             expected += 1
