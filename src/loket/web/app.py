@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -14,7 +14,7 @@ from loket import __version__
 from loket.settings import get_settings
 from loket.store.engine import make_engine, session_factory
 from loket.web import api
-from loket.web.api.errors import invalid_request
+from loket.web.api.errors import in_api_shape, invalid_request
 from loket.web.pages import (
     accessibility,
     contact,
@@ -80,13 +80,21 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.add_exception_handler(RequestValidationError, invalid_request)
-    app.add_exception_handler(StarletteHTTPException, page_or_api_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_middleware(NoSniffing)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=TEMPLATES.parent / "static"), name="static")
     for pages in PAGE_ROUTERS:
         app.include_router(pages)
     return app
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    """An error page, or on the API an error body of the documented shape."""
+    assert isinstance(error, StarletteHTTPException)
+    if request.url.path.startswith("/api/"):
+        error = in_api_shape(error)
+    return await page_or_api_error(request, error)
 
 
 class NoSniffing:

@@ -28,7 +28,7 @@ DESCRIBED: dict[int | str, dict[str, Any]] = {
           "(`history`)."},
     200: {"model": AddressChangeOutcome, "description": "A replayed `event_id` (`duplicate`): "
           "nothing changed."},
-    **responses(401, 403, 404, 422),
+    **responses(400, 401, 403, 404, 422),
 }  # fmt: skip
 
 

@@ -5,7 +5,6 @@ Who sees what is decided by `loket.control.review.visible_selections`; a selecti
 may not see is answered 404, as if it did not exist.
 """
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query
@@ -38,6 +37,7 @@ from loket.control.review import (
     selection_for,
 )
 from loket.web.api.errors import api_error, responses
+from loket.web.api.schemas import LocalTimestamp
 from loket.web.auth import StaffDep
 from loket.web.db import SessionDep
 
@@ -70,12 +70,12 @@ class SelectionOut(BaseModel):
     assessment: Assessment | None = Field(description="The reviewer's own risk judgement.")
     assessment_note: str | None = Field(description="Note with the assessment; plain text.")
     assessed_by: str | None = Field(description="Username of the assessor.")
-    assessed_at: datetime | None = Field(description="When the assessment was recorded.")
+    assessed_at: LocalTimestamp | None = Field(description="When the assessment was recorded.")
     decision: Decision | None = Field(description="`control` or `no-control`; final.")
     reason: DecisionReason | None = Field(description="Why the decision was taken.")
     reason_text: str | None = Field(description="The reason in the decider's words; plain text.")
     decided_by: str | None = Field(description="Username of the decider.")
-    decided_at: datetime | None = Field(description="When the decision was recorded.")
+    decided_at: LocalTimestamp | None = Field(description="When the decision was recorded.")
     override: bool | None = Field(description="True when the decision differs from the model.")
 
 
@@ -216,7 +216,7 @@ def read_selection(
     "/selections/{selection_id}/assessment",
     response_model=SelectionOut,
     status_code=201,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(400, 401, 403, 404, 409, 422),
 )
 def assess(
     session: SessionDep,
@@ -238,7 +238,7 @@ def assess(
     "/selections/{selection_id}/decision",
     response_model=SelectionOut,
     status_code=201,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(400, 401, 403, 404, 409, 422),
 )
 def decide(
     session: SessionDep,
@@ -282,7 +282,7 @@ class DecidedControlOut(BaseModel):
     office_id: str = Field(description="The tax office that will control it.")
     reason: DecisionReason = Field(description="Why a person decided to control it.")
     decided_by: str = Field(description="Username of the decider.")
-    decided_at: datetime = Field(description="When the decision was recorded.")
+    decided_at: LocalTimestamp = Field(description="When the decision was recorded.")
 
 
 @router.get(

@@ -2,7 +2,6 @@
 back each document's signature verdict, for the dossiers they may see."""
 
 import logging
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, UploadFile
@@ -18,6 +17,7 @@ from loket.documents.storage import default_blob_store, dossier_documents, store
 from loket.documents.trust import TrustRootError
 from loket.documents.verdicts import Verdict
 from loket.web.api.errors import api_error, responses
+from loket.web.api.schemas import ErrorBody, LocalTimestamp
 from loket.web.auth import StaffDep
 from loket.web.db import SessionDep
 
@@ -35,7 +35,7 @@ class StoredDocument(BaseModel):
     sha256: str
     channel: str = Field(description="counter or assisted for staff; online for citizens.")
     uploaded_by: str
-    uploaded_at: datetime
+    uploaded_at: LocalTimestamp
     verdict: str | None = Field(
         description="For a PDF: accepted, revocation-unknown, untrusted, broken, unsigned or "
         "invalid-file. None for an image."
@@ -86,7 +86,10 @@ def list_documents(
     "/dossiers/{reference}/documents",
     response_model=StoredDocument,
     status_code=201,
-    responses=responses(401, 404, 413, 422),
+    responses={
+        **responses(400, 401, 404, 413, 422),
+        503: {"model": ErrorBody, "description": "The trust roots cannot be read."},
+    },
 )
 def upload_document(
     session: SessionDep,

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loket.web.api.schemas import ErrorBody, InvalidRequestBody
 
@@ -23,6 +24,28 @@ def api_error(
         message = f"{parameter}: {message}"
     detail = {"error": error, "message": message, "parameter": parameter, **extra}
     return HTTPException(status_code=status, detail=detail, headers=headers)
+
+
+# Codes for the errors Starlette and FastAPI raise themselves, before a route runs.
+_PLAIN_ERRORS = {
+    400: "malformed-request",
+    404: "not-found",
+    405: "method-not-allowed",
+}
+
+
+def in_api_shape(error: StarletteHTTPException) -> StarletteHTTPException:
+    """The error with the API's error body: FastAPI answers a body it cannot parse (JSON that
+    is not UTF-8, a broken multipart form) with a bare string, which no client can tell from
+    another error by its code."""
+    if isinstance(error.detail, dict):
+        return error
+    detail = {
+        "error": _PLAIN_ERRORS.get(error.status_code, "error"),
+        "message": str(error.detail),
+        "parameter": "body" if error.status_code == 400 else None,
+    }
+    return HTTPException(error.status_code, detail, error.headers)
 
 
 def _parameter(location: tuple[int | str, ...]) -> tuple[str, str]:

@@ -46,7 +46,7 @@ PRIVACY_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.ADMIN})
 ANOMALY_DEFAULT_DAYS = 30
 
 CONSULT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **responses(401, 422),
+    **responses(400, 401, 422),
     403: {"model": DeniedBody, "description": "Refused; `error` is the reason code."},
 }
 
@@ -110,7 +110,7 @@ def read_authorisations(session: SessionDep, user: StaffDep) -> list[Authorisati
     "/authorisations",
     response_model=AuthorisationOut,
     status_code=201,
-    responses=responses(401, 403, 422),
+    responses=responses(400, 401, 403, 422),
 )
 def create_authorisation(
     session: SessionDep, user: StaffDep, request: AuthorisationRequest
@@ -140,7 +140,7 @@ def create_authorisation(
 @router.post(
     "/authorisations/{authorisation_id}/revoke",
     response_model=AuthorisationOut,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(400, 401, 403, 404, 422),
 )
 def revoke_authorisation(
     session: SessionDep,

@@ -1,12 +1,12 @@
 """Request and response bodies of the exchange API: consultations, authorisations, the
 citizen's access log and the privacy officer's flags."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from loket.web.api.schemas import ErrorDetail
+from loket.web.api.schemas import ErrorDetail, LocalTimestamp, UtcTimestamp
 
 
 class ConsultationRequest(BaseModel):
@@ -90,7 +90,7 @@ class OfficeRef(BaseModel):
 
 class CitizenLogLine(BaseModel):
     seq: int
-    recorded_at: datetime
+    recorded_at: UtcTimestamp
     agency: AgencyRef
     office: OfficeRef | None
     category: str
@@ -117,7 +117,7 @@ class OpenFlag(BaseModel):
     seq: int
     citizen: str
     comment: str
-    created_at: datetime
+    created_at: LocalTimestamp
     entry: dict[str, Any] = Field(description="The flagged access-log entry, in full.")
 
 
@@ -125,7 +125,7 @@ class LogEntryOut(BaseModel):
     """One access-log entry as the privacy officer reads it."""
 
     seq: int
-    recorded_at: datetime
+    recorded_at: UtcTimestamp
     kind: str
     outcome: str = Field(description="`granted` or `denied`.")
     actor: str | None

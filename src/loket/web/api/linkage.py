@@ -5,7 +5,7 @@ Who sees what is decided by `loket.linkage.service.visible_conflicts`; a conflic
 not see is answered 404, as if it did not exist.
 """
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -31,6 +31,7 @@ from loket.linkage.service import (
     visible_conflicts,
 )
 from loket.web.api.errors import api_error, responses
+from loket.web.api.schemas import LocalTimestamp
 from loket.web.auth import StaffDep
 from loket.web.db import SessionDep
 
@@ -62,7 +63,7 @@ class DecisionOut(BaseModel):
     outcome_label: str = Field(description="The outcome in plain English.")
     note: str = Field(description="Why, in the words of the person who decided; plain text.")
     decided_by: str = Field(description="Username of the case worker who decided.")
-    decided_at: datetime
+    decided_at: LocalTimestamp
 
 
 class ConflictWithDecisions(ConflictOut):
@@ -183,7 +184,7 @@ def read_conflict(
     "/linkage/conflicts/{conflict_id}/decisions",
     response_model=ConflictWithDecisions,
     status_code=201,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(400, 401, 403, 404, 422),
 )
 def decide_conflict(
     session: SessionDep,

@@ -42,7 +42,9 @@ def current_citizen(
 CitizenDep = Annotated[str, Depends(current_citizen)]
 
 
-@router.get("/me/access-log", response_model=list[CitizenLogLine], responses=responses(401, 404))
+@router.get(
+    "/me/access-log", response_model=list[CitizenLogLine], responses=responses(401, 404, 422)
+)
 def read_my_access_log(
     session: SessionDep, insz: CitizenDep, language: str = "en"
 ) -> list[CitizenLogLine]:
@@ -60,7 +62,7 @@ def read_my_access_log(
     "/me/access-log/{seq}/flag",
     response_model=FlagOut,
     status_code=201,
-    responses=responses(401, 404, 422),
+    responses=responses(400, 401, 404, 422),
 )
 def flag_my_entry(
     session: SessionDep,

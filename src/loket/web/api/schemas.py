@@ -1,9 +1,36 @@
 """Request and response bodies of the JSON API, as pydantic models (and so in /openapi.json)."""
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _as_local(value: datetime) -> datetime:
+    return value if value.tzinfo is None else value.astimezone().replace(tzinfo=None)
+
+
+# A moment stored in UTC (the access log): answered with its offset, so RFC 3339 `date-time`.
+UtcTimestamp = Annotated[datetime, AfterValidator(_as_utc)]
+# A moment stored as the server's wall-clock time without an offset (dossier history, reviews,
+# uploads). OpenAPI's `date-time` requires an offset, which loket does not know for these, so
+# the document says what is sent instead of promising a format the answers do not have.
+LocalTimestamp = Annotated[
+    datetime,
+    AfterValidator(_as_local),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?$",
+            "description": "Date and time as recorded by the server, without an offset.",
+            "examples": ["2026-11-29T14:05:00"],
+        }
+    ),
+]
 
 
 class ErrorDetail(BaseModel):
@@ -23,7 +50,11 @@ class ParameterProblem(BaseModel):
 
 
 class InvalidRequestDetail(ErrorDetail):
-    problems: list[ParameterProblem]
+    problems: list[ParameterProblem] = Field(
+        default_factory=list,
+        description="Each parameter that does not have the declared shape (type, length, "
+        "pattern); absent when the shape is right but the value is refused.",
+    )
 
 
 class InvalidRequestBody(BaseModel):
@@ -67,7 +98,7 @@ class Route(BaseModel):
 class HistoryLine(BaseModel):
     kind: str = Field(description="created, status-changed, transferred, routing-needed, note")
     effective_date: date
-    recorded_at: datetime
+    recorded_at: LocalTimestamp
     from_office: str | None
     to_office: str | None
     from_status: str | None

@@ -1,0 +1,127 @@
+"""Fuzz the JSON API against its own OpenAPI document with schemathesis, as every staff role
+and as a citizen: no answer may be a server error, and every answer must be one the document
+describes (status code, content type, body schema, headers).
+
+A short run with a fixed seed is part of `make test`; `LOKET_FUZZ_EXAMPLES=500` (what
+`make fuzz` sets) runs many more examples per operation.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from loket.settings import get_settings
+from loket.store.engine import make_engine, session_factory
+from loket.web.app import create_app
+from tests.conftest import reset_data
+from tests.web.fuzz_scene import ROLES, FuzzScene, seed
+
+# Examples per operation in the fuzzing phase (the examples and coverage phases add their own).
+EXAMPLES = int(os.environ.get("LOKET_FUZZ_EXAMPLES") or 15)
+SEED = 13
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+
+pytestmark = pytest.mark.xdist_group("api-fuzz")
+
+
+def _config() -> schemathesis.Config:
+    return schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            # Generating examples for the larger bodies is slow on a shared CI machine; that
+            # says nothing about the API.
+            "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
+            "generation": {"max-examples": EXAMPLES, "deterministic": True, "database": "none"},
+        }
+    )
+
+
+# The document is read once, from an app that never opens its database; requests go to the
+# app of the fixture below, on the seeded database.
+SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", create_app("sqlite://"), config=_config())
+# What the seeded database holds, for the hook below (it runs while examples are generated).
+STORED: dict[str, list[str | int]] = {}
+
+
+@SCHEMA.hook("flatmap_path_parameters")
+def existing_things_too(_context: Any, path_parameters: dict[str, Any] | None) -> Any:
+    """Half of the time, path parameters that name something stored."""
+    known = {n: st.sampled_from(STORED[n]) for n in path_parameters or {} if n in STORED}
+    if path_parameters is None or not known:
+        return st.just(path_parameters)
+    stored = st.fixed_dictionaries(known).map(lambda found: {**path_parameters, **found})
+    return st.one_of(st.just(path_parameters), stored)
+
+
+@dataclass
+class World:
+    app: FastAPI
+    scene: FuzzScene
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """The app in demo mode (the `X-Demo-Citizen` header stands in for a citizen's login) on a
+    seeded database, shared by all operations of one back end."""
+    directory = tmp_path_factory.mktemp("fuzz")
+    if request.param == "sqlite":
+        shutil.copy(sqlite_template, directory / "loket.db")
+        url = f"sqlite:///{directory / 'loket.db'}"
+    else:
+        engine = request.getfixturevalue("postgres_engine")
+        reset_data(engine)
+        url = engine.url.render_as_string(hide_password=False)
+    setup_engine = make_engine(url)
+    scene = seed(session_factory(setup_engine), directory)
+    setup_engine.dispose()
+    STORED.clear()
+    STORED.update(scene.known)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LOKET_DEMO_MODE", "1")
+        get_settings.cache_clear()
+        app = create_app(url)
+        yield World(app, scene)
+        app.state.engine.dispose()
+    get_settings.cache_clear()
+
+
+def identities(case: Any, scene: FuzzScene) -> Iterator[dict[str, str]]:
+    """The headers of each caller who tries this request: every staff role where the operation
+    takes a staff token; a citizen (and a staff token, which is no citizen session) on /me."""
+    if case.operation.definition.raw.get("security"):
+        for role in ROLES:
+            yield {"Authorization": f"Bearer {scene.tokens[role]}"}
+    elif case.operation.path.startswith("/api/v1/me/"):
+        yield {"X-Demo-Citizen": scene.citizen}
+        yield {"Authorization": f"Bearer {scene.tokens['case-worker']}"}
+    else:
+        yield {}
+
+
+@SCHEMA.parametrize()
+def test_every_answer_is_documented_and_none_is_a_server_error(case: Any, world: World) -> None:
+    for headers in identities(case, world.scene):
+        case.call_and_validate(headers=headers, checks=CHECKS, app=world.app)
