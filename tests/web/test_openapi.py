@@ -3,8 +3,10 @@
 from pathlib import Path
 from typing import Any
 
+import schemathesis
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
+from schemathesis.core.result import Ok
 
 from loket.web.app import create_app
 
@@ -52,3 +54,15 @@ def test_every_operation_is_described_with_its_answers(tmp_path: Path) -> None:
 
 def test_the_front_page_is_not_part_of_the_api(tmp_path: Path) -> None:
     assert "/" not in openapi_document(tmp_path)["paths"]
+
+
+def test_schemathesis_reads_every_operation_without_a_warning(tmp_path: Path) -> None:
+    """What the fuzzing in tests/web/test_api_fuzz.py relies on: every operation and every
+    response schema resolves (no `$ref` to a missing component, no pattern it cannot use)."""
+    document = openapi_document(tmp_path)
+    schema = schemathesis.openapi.from_dict(document)
+    assert [(w.kind, w.message) for w in schema.iter_schema_warnings()] == []
+    loaded = list(schema.get_all_operations())
+    assert all(isinstance(result, Ok) for result in loaded), loaded
+    described = {(m.upper(), p) for p, item in document["paths"].items() for m in item}
+    assert {(r.ok().method.upper(), r.ok().path) for r in loaded} == described

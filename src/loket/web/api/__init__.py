@@ -1,6 +1,6 @@
 """The JSON API under /api/v1: one router per resource, described in /openapi.json."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from loket.web.api import (
     citizens,
@@ -13,10 +13,11 @@ from loket.web.api import (
     me,
     routing,
 )
+from loket.web.api.nul import refuse_nul_characters
 
 API_PREFIX = "/api/v1"
 
-router = APIRouter(prefix=API_PREFIX)
+router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(refuse_nul_characters)])
 router.include_router(health.router)
 router.include_router(routing.router)
 router.include_router(dossiers.router)

@@ -37,14 +37,14 @@ from loket.control.review import (
     selection_for,
 )
 from loket.web.api.errors import api_error, responses
-from loket.web.api.schemas import LocalTimestamp
+from loket.web.api.schemas import MAX_ID, LocalTimestamp
 from loket.web.auth import StaffDep
 from loket.web.db import SessionDep
 
 router = APIRouter(prefix="/control", tags=["control"])
 
 RUN_ID = Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$", examples=["2026-11-29T0200-a1b2"])
-SELECTION_ID = Path(ge=1, examples=[17])
+SELECTION_ID = Path(ge=1, le=MAX_ID, examples=[17])
 
 
 class ModelProposalOut(BaseModel):

@@ -36,6 +36,7 @@ from loket.web.api.exchange_schemas import (
     Released,
     RevocationRequest,
 )
+from loket.web.api.schemas import MAX_ID, LastDay
 from loket.web.auth import StaffDep
 from loket.web.db import SessionDep
 
@@ -145,7 +146,7 @@ def create_authorisation(
 def revoke_authorisation(
     session: SessionDep,
     user: StaffDep,
-    authorisation_id: Annotated[int, Path(ge=1)],
+    authorisation_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     request: RevocationRequest,
 ) -> AuthorisationOut:
     """End an authorisation from a day on (privacy officers and administrators)."""
@@ -181,9 +182,9 @@ def search_access_log(
     category: Annotated[str | None, Query(max_length=40)] = None,
     purpose: Annotated[str | None, Query(max_length=40)] = None,
     since: Annotated[date | None, Query(description="First day (UTC), included.")] = None,
-    until: Annotated[date | None, Query(description="Last day (UTC), included.")] = None,
+    until: Annotated[LastDay | None, Query(description="Last day (UTC), included.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[LogEntryOut]:
     """Search the access log, newest first (privacy officers and administrators)."""
     _privacy_officer(user)
@@ -213,13 +214,16 @@ def read_anomalies(
     session: SessionDep,
     user: StaffDep,
     since: Annotated[date | None, Query(description="First day; 30 days before `until`.")] = None,
-    until: Annotated[date | None, Query(description="Last day; today.")] = None,
+    until: Annotated[LastDay | None, Query(description="Last day; today.")] = None,
 ) -> list[AnomalyOut]:
     """Consultation patterns worth a question: repeated refusals, no follow-up on the dossier,
     far more citizens than peers, consultations outside office hours."""
     _privacy_officer(user)
     last = until or date.today()
-    first = since or last - timedelta(days=ANOMALY_DEFAULT_DAYS)
+    # Not before the first day of the calendar, for an `until` in its first month.
+    first = since or max(date.min + timedelta(days=ANOMALY_DEFAULT_DAYS), last) - timedelta(
+        days=ANOMALY_DEFAULT_DAYS
+    )
     try:
         report = anomaly_report(session, first, last)
     except AnomalyError as error:

@@ -31,7 +31,7 @@ from loket.linkage.service import (
     visible_conflicts,
 )
 from loket.web.api.errors import api_error, responses
-from loket.web.api.schemas import LocalTimestamp
+from loket.web.api.schemas import MAX_ID, LocalTimestamp
 from loket.web.auth import StaffDep
 from loket.web.db import SessionDep
 
@@ -152,7 +152,7 @@ def list_conflicts(
         Query(pattern=r"^[0-9]{5}$", description="Only those involving this REFNIS code."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[ConflictOut]:
     """The conflicts the caller may see, most likely first."""
     _may_see(user)

@@ -20,6 +20,7 @@ from loket.people.service import PeopleError
 from loket.settings import get_settings
 from loket.web.api.errors import api_error, responses
 from loket.web.api.exchange_schemas import CitizenLogLine, FlagOut, FlagRequest
+from loket.web.api.schemas import MAX_ID
 from loket.web.db import SessionDep
 
 router = APIRouter(tags=["me"])
@@ -67,7 +68,7 @@ def read_my_access_log(
 def flag_my_entry(
     session: SessionDep,
     insz: CitizenDep,
-    seq: Annotated[int, Path(ge=1)],
+    seq: Annotated[int, Path(ge=1, le=MAX_ID)],
     request: FlagRequest,
 ) -> FlagOut:
     """Tell the privacy officer you do not recognise this consultation."""

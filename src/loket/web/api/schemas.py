@@ -4,6 +4,22 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+# The largest id or offset the database takes (PostgreSQL `integer`); a larger number in a path
+# or query is refused with 422 before it reaches the database, which would fail on it.
+MAX_ID = 2**31 - 1
+
+
+def _before_the_last_day(value: date) -> date:
+    if value == date.max:
+        raise PydanticCustomError("date_too_late", "must be before 9999-12-31")
+    return value
+
+
+# The last day of a period that is searched up to the end of that day: the day after it must
+# exist in the calendar.
+LastDay = Annotated[date, AfterValidator(_before_the_last_day)]
 
 
 def _as_utc(value: datetime) -> datetime:
