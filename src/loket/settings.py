@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     trust_roots: str = ""
     # loket's own issuing PKI for attestations (root, agency keys, CRL); created on first use.
     issuer_dir: str = "./var/issuer"
+    # loket's public address ("https://loket.example.be"), printed on issued attestations
+    # before /verify/{reference}. Empty: `loket serve`'s default, http://127.0.0.1:8000.
+    public_url: str = ""
     # Browser cookies carry the Secure flag; `loket demo` on plain http://127.0.0.1 turns it off.
     cookie_secure: bool = True
     # Threads per web worker process that run the routes.

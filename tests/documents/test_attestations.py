@@ -170,6 +170,7 @@ def test_bad_requests_name_the_parameter(
 @pytest.fixture
 def cli_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("LOKET_DATABASE_URL", database_url)
+    monkeypatch.setenv("LOKET_PUBLIC_URL", "https://loket.example.be")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -52,7 +52,8 @@ def upload(session: Session, blobs: DiskBlobStore, data: bytes, **overrides: obj
 
 
 def files_under(root: Path) -> list[Path]:
-    return sorted(path for path in root.rglob("*") if path.is_file())
+    """The files under `root` but the store's lock file."""
+    return sorted(path for path in root.rglob("*") if path.is_file() and path.name != ".lock")
 
 
 @pytest.fixture

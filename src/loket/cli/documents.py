@@ -1,5 +1,6 @@
 """`loket documents verify FILE.pdf`: is a signed PDF an original a clerk may accept?
-Also `issue`, `revoke` and `trust-root` for the attestations loket signs itself.
+Also `issue`, `revoke` and `trust-root` for the attestations loket signs itself, and (from
+`document_admin`) `revoke-agency-key`, `agency-keys`, `crl` and `gc`.
 
 Exit 0 only for `accepted`, 1 for every other verdict, 2 for bad usage.
 """
@@ -13,7 +14,8 @@ import typer
 from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
-from loket.cli.common import console, fail, print_json, sessions
+from loket.cli import document_admin
+from loket.cli.common import console, errors, fail, print_json, sessions
 from loket.documents.attestations import (
     AttestationError,
     has_attestation_table,
@@ -22,6 +24,7 @@ from loket.documents.attestations import (
     verify_presented,
 )
 from loket.documents.issuer_keys import issuing_root_pem
+from loket.documents.public_url import DEFAULT_PUBLIC_URL
 from loket.documents.trust import trust_root_files
 from loket.documents.verify import CertificateError, read_certificate, read_crl
 from loket.settings import get_settings
@@ -139,6 +142,13 @@ def issue(
         fail(str(error))
     except OSError as error:
         fail(f"--out: cannot write {out}: {error.strerror or error}")
+    if not get_settings().public_url.strip():
+        errors.print(
+            f"warning: LOKET_PUBLIC_URL is not set; the attestation points to "
+            f"{DEFAULT_PUBLIC_URL}/verify/{issued.reference}, which works on this machine only",
+            highlight=False,
+            markup=False,
+        )
     typer.echo(issued.reference)
 
 
@@ -167,3 +177,6 @@ def trust_root_command(
     except OSError as error:
         fail(f"--out: cannot write {out}: {error.strerror or error}")
     typer.echo(str(out))
+
+
+document_admin.register(app)

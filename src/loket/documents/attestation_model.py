@@ -1,5 +1,6 @@
 """The table of attestations loket issued: which dossier, which agency, the SHA-256 of the
-signed PDF as handed out, and whether the agency has since revoked it."""
+signed PDF as handed out, the certificate that signed it, and whether the agency has since
+revoked it."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -62,3 +63,6 @@ class Attestation(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_by: Mapped[str | None] = mapped_column(String(ACTOR_MAX_LENGTH))
     revoked_reason: Mapped[str | None] = mapped_column(String(REASON_MAX_LENGTH))
+    # SHA-256 of the agency certificate that signed it, so that a later revocation of that
+    # certificate can be told on /verify/{reference} without the PDF (empty before 0009).
+    signer_fingerprint: Mapped[str | None] = mapped_column(String(64))

@@ -2,17 +2,18 @@
 SHA-256 of the bytes handed out, revocation by the agency, and the check of a presented copy.
 
 A presented PDF counts as the issued attestation only when its bytes are exactly the issued
-ones, its signature verifies against loket's issuing root, and the agency has not revoked it.
+ones, its signature verifies against loket's issuing root, and the agency has not revoked it,
+nor the certificate that signed it in a way that reaches back to its issuing time.
 """
 
 import base64
 import hashlib
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
@@ -33,16 +34,18 @@ from loket.documents.attestation_pdf import (
 )
 from loket.documents.issuer_keys import (
     AGENCY_NAMES,
+    KeyRevocation,
     agency_signer,
     current_crl,
     existing_issuing_root,
+    revocation_of,
 )
+from loket.documents.public_url import PublicUrlError, verify_address
 from loket.documents.verdicts import Verdict
 from loket.documents.verify import CertificateInput, Verification, verify_pdf
 from loket.people.model import Citizen
 
 REFERENCE_PREFIX = "LA-"
-VERIFY_PATH = "/verify/"
 # The case types whose dossiers can back each kind; an address attestation fits any dossier.
 KIND_CASE_TYPES: dict[AttestationKind, tuple[str, ...] | None] = {
     AttestationKind.LIVING_WAGE: ("leefloon",),
@@ -130,13 +133,19 @@ def issue_attestation(
     language: str,
     issued_by: str,
     *,
-    base_url: str = "",
+    base_url: str | None = None,
     at: datetime | None = None,
 ) -> IssuedAttestation:
     """Make, sign and record an attestation for the dossier, signed by the dossier's agency.
 
-    `base_url` is put before /verify/{reference} on the page (loket's public address)."""
+    `base_url` is put before /verify/{reference} on the page; by default loket's public
+    address (LOKET_PUBLIC_URL), checked before anything is signed."""
     chosen = _kind(kind)
+    reference = new_reference()
+    try:
+        verify_url = verify_address(reference, base_url)
+    except PublicUrlError as error:
+        raise AttestationError(str(error)) from None
     if language not in LANGUAGES:
         raise AttestationError(f"language: {language!r} is not one of {', '.join(LANGUAGES)}")
     issued_by = _actor(issued_by, "issued_by")
@@ -151,7 +160,6 @@ def issue_attestation(
     office = session.get_one(Office, dossier.office_id)
     agency = session.get_one(Agency, dossier.agency_code)
     moment = at or datetime.now()
-    reference = new_reference()
     content = AttestationContent(
         reference=reference,
         kind=str(chosen),
@@ -161,9 +169,10 @@ def issue_attestation(
         office_name=office.name,
         agency_name=str(getattr(agency, f"name_{language}")),
         day=moment.date(),
-        verify_url=f"{base_url.rstrip('/')}{VERIFY_PATH}{reference}",
+        verify_url=verify_url,
     )
-    pdf = sign_pdf(page_pdf(content), agency_signer(dossier.agency_code))
+    signer = agency_signer(dossier.agency_code)
+    pdf = sign_pdf(page_pdf(content), signer)
     session.add(
         Attestation(
             reference=reference,
@@ -174,6 +183,7 @@ def issue_attestation(
             sha256=hashlib.sha256(pdf).hexdigest(),
             issued_at=moment,
             issued_by=issued_by,
+            signer_fingerprint=signer.certificate.fingerprint(hashes.SHA256()).hex(),
         )
     )
     session.flush()
@@ -232,6 +242,77 @@ def has_attestation_table(session: Session) -> bool:
     return inspect(session.connection()).has_table(Attestation.__tablename__)
 
 
+def _loket_evidence(
+    trust_roots: list[CertificateInput], crls: list[bytes]
+) -> tuple[list[CertificateInput], list[bytes]]:
+    """The given roots and CRLs, with loket's issuing root and its current CRL added."""
+    roots, der_crls = list(trust_roots), list(crls)
+    root = existing_issuing_root()
+    if root is not None:
+        roots.append(root.public_bytes(serialization.Encoding.DER))
+        der_crls.append(current_crl().public_bytes(serialization.Encoding.DER))
+    return roots, der_crls
+
+
+def _issued_at_utc(record: Attestation) -> datetime:
+    # The database keeps loket's local time without an offset.
+    return record.issued_at.astimezone(UTC)
+
+
+def _judged_at_issue(
+    pdf: bytes,
+    now: Verification,
+    record: Attestation,
+    roots: list[CertificateInput],
+    crls: list[bytes],
+) -> Verification:
+    """An exactly issued attestation is judged at the time loket recorded issuing it, unless
+    the certificate that signed it was revoked in a way that reaches back to that time."""
+    revocation = revocation_of(now.signer_fingerprint_sha256)
+    if revocation is not None and revocation.applies_to(record.issued_at):
+        reach = (
+            "no attestation it signed counts"
+            if revocation.reason.retroactive
+            else "this attestation was issued after that"
+        )
+        return _void(now, f"{key_revoked_words(revocation)}: {reach}")
+    if revocation is None and now.verdict == Verdict.ACCEPTED:
+        return now
+    at_issue = verify_pdf(pdf, roots, crls=crls, at=_issued_at_utc(record))
+    if revocation is None:
+        return at_issue
+    note = (
+        f"signed before {AGENCY_NAMES.get(revocation.agency_code, revocation.agency_code)} "
+        f"retired its key on {revocation.revoked_at:%Y-%m-%d} ({revocation.reason}); "
+        f"judged at its issuing time, {record.issued_at:%Y-%m-%d %H:%M}"
+    )
+    return replace(at_issue, problems=(*at_issue.problems, note))
+
+
+def _with_key_revocation(result: Verification) -> Verification:
+    """Without loket's record of when a PDF was issued, a signature by a revoked agency key
+    does not count, whatever the reason and whatever time the signer wrote in it."""
+    revocation = revocation_of(result.signer_fingerprint_sha256)
+    if revocation is None:
+        return result
+    words = key_revoked_words(revocation, "this PDF")
+    return _void(result, f"{words}; loket has no record of issuing it before that")
+
+
+def _void(result: Verification, problem: str) -> Verification:
+    worst = max(result.verdict, Verdict.UNTRUSTED, key=lambda v: v.severity)
+    return replace(result, verdict=worst, problems=(*result.problems, problem))
+
+
+def key_revoked_words(revocation: KeyRevocation, what: str = "this attestation") -> str:
+    """Which agency revoked the key that signed `what`, when and why, in plain English."""
+    agency = AGENCY_NAMES.get(revocation.agency_code, revocation.agency_code)
+    return (
+        f"{agency} revoked the key that signed {what} on "
+        f"{revocation.revoked_at:%Y-%m-%d} ({revocation.reason})"
+    )
+
+
 def verify_presented(
     pdf: bytes,
     trust_roots: list[CertificateInput],
@@ -241,19 +322,25 @@ def verify_presented(
 ) -> Verification:
     """`verify_pdf` with loket's issuing root (and its current CRL) trusted besides the given
     roots, and, for a PDF carrying a loket reference, loket's records: an unknown or revoked
-    reference makes the verdict `untrusted`, bytes other than the issued ones `broken`."""
-    roots, der_crls = list(trust_roots), list(crls or [])
-    root = existing_issuing_root()
-    if root is not None:
-        roots.append(root.public_bytes(serialization.Encoding.DER))
-        der_crls.append(current_crl().public_bytes(serialization.Encoding.DER))
+    reference makes the verdict `untrusted`, bytes other than the issued ones `broken`.
+
+    Bytes exactly as issued are judged at the issuing time loket recorded, so that a key
+    retired later (`superseded`, `cessationOfOperation` …) leaves earlier attestations valid;
+    after a `keyCompromise` (or `unspecified`) revocation none of the key's attestations is."""
+    roots, der_crls = _loket_evidence(trust_roots, list(crls or []))
     result = verify_pdf(pdf, roots, crls=der_crls)
     reference = reference_in(pdf)
+    check = None
+    if reference is not None and session is not None and has_attestation_table(session):
+        check = check_issued(session, pdf)
+    if check is not None and check.exact and check.attestation is not None:
+        result = _judged_at_issue(pdf, result, check.attestation, roots, der_crls)
+    else:
+        result = _with_key_revocation(result)
     if reference is None:
         return result
-    if session is None or not has_attestation_table(session):
+    if check is None:
         return replace(result, problems=(*result.problems, "issuance not checked (no database)"))
-    check = check_issued(session, pdf)
     problem = check.problem()
     if problem is None:
         return result
@@ -264,15 +351,15 @@ def verify_presented(
 
 def is_exactly_issued(session: Session, reference: str, pdf: bytes) -> bool:
     """True when `pdf` is byte for byte the attestation issued as `reference` and its
-    signature verifies against loket's issuing root (whether revoked is told separately)."""
+    signature verifies against loket's issuing root at its issuing time (whether it or its
+    signing key was revoked since is told separately, by `attestation_status`)."""
     record = find_attestation(session, reference)
     if record is None:
         return False
     if not secrets.compare_digest(record.sha256, hashlib.sha256(pdf).hexdigest()):
         return False
-    root = existing_issuing_root()
-    if root is None:
+    if existing_issuing_root() is None:
         return False
-    crl = current_crl().public_bytes(serialization.Encoding.DER)
-    verification = verify_pdf(pdf, [root.public_bytes(serialization.Encoding.DER)], crls=[crl])
+    roots, crls = _loket_evidence([], [])
+    verification = verify_pdf(pdf, roots, crls=crls, at=_issued_at_utc(record))
     return verification.verdict == Verdict.ACCEPTED

@@ -3,10 +3,14 @@
 `BlobStore` is the small interface the rest of loket uses; `DiskBlobStore` keeps blobs on disk.
 """
 
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -32,6 +36,19 @@ class BlobStore(Protocol):
 
     def exists(self, sha256: str) -> bool: ...
 
+    def delete(self, sha256: str) -> bool:
+        """Remove the blob; False when there was none."""
+        ...
+
+    def stored(self) -> Iterator[tuple[str, datetime]]:
+        """Every blob's SHA-256 with the time it was last written (UTC)."""
+        ...
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Held while deciding to delete a blob, and by a committed upload while it makes sure
+        its blob is there, so that the two never interleave (across processes)."""
+        ...
+
 
 def checked_sha256(sha256: str) -> str:
     """`sha256` when it is 64 lower-case hex characters; a ValueError naming it otherwise.
@@ -56,7 +73,12 @@ class DiskBlobStore:
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path_of(sha256)
         if target.exists():
-            return sha256
+            try:
+                # Touched, so that `loket documents gc` sees a fresh upload of old bytes as new.
+                os.utime(target)
+                return sha256
+            except FileNotFoundError:
+                pass  # removed meanwhile as an orphan: write it again
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written beside the target and renamed into place: a crash leaves either no file or
         # the whole file under its name, never half of one that a later `put` would trust.
@@ -80,3 +102,30 @@ class DiskBlobStore:
 
     def exists(self, sha256: str) -> bool:
         return self.path_of(sha256).is_file()
+
+    def delete(self, sha256: str) -> bool:
+        try:
+            self.path_of(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def stored(self) -> Iterator[tuple[str, datetime]]:
+        for path in self.root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"):
+            if not _SHA256_HEX.match(path.name) or path.parent.parent.name != path.name[:2]:
+                continue  # temporary files of a write in progress, or anything not ours
+            try:
+                written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            except FileNotFoundError:
+                continue  # deleted while listing
+            yield path.name, written
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)

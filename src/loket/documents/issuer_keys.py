@@ -1,11 +1,17 @@
 """loket's own issuing PKI: a root, one signing certificate per agency and the root's CRL.
 
 Made on first use as PEM files under LOKET_ISSUER_DIR (keys owner-only); later calls reuse them.
+An agency's certificate can be revoked: the CRL lists it and the agency gets a new key.
 """
 
+import fcntl
+import json
 import os
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 
 from cryptography import x509
@@ -22,6 +28,8 @@ AGENCY_YEARS = 5
 # The CRL is remade once it is this old, so that an issued PDF always carries a fresh one.
 CRL_REFRESH = timedelta(days=1)
 CRL_VALIDITY = timedelta(days=30)
+# Every revoked agency certificate, with who revoked it and why; the CRL is made from it.
+REVOCATIONS_FILE = "revocations.json"
 AGENCY_CODES = tuple(code for code, *_names in AGENCIES)
 # English agency names, for the certificate subjects and plain-language messages.
 AGENCY_NAMES = {code: names[-1] for code, *names in AGENCIES}
@@ -29,6 +37,59 @@ AGENCY_NAMES = {code: names[-1] for code, *names in AGENCIES}
 
 class IssuerError(ValueError):
     """The issuing PKI cannot serve the request (unknown agency, unreadable file)."""
+
+
+class RevocationReason(StrEnum):
+    """Why an agency's signing certificate was revoked, as RFC 5280 names the CRL reasons."""
+
+    UNSPECIFIED = "unspecified"
+    KEY_COMPROMISE = "keyCompromise"
+    AFFILIATION_CHANGED = "affiliationChanged"
+    SUPERSEDED = "superseded"
+    CESSATION_OF_OPERATION = "cessationOfOperation"
+    PRIVILEGE_WITHDRAWN = "privilegeWithdrawn"
+
+    @property
+    def retroactive(self) -> bool:
+        """True when no signature by the key can be trusted, whenever it was made: a stolen
+        key can sign with any date, and an unstated reason is taken at its worst."""
+        return self in (RevocationReason.KEY_COMPROMISE, RevocationReason.UNSPECIFIED)
+
+    @property
+    def flag(self) -> x509.ReasonFlags:
+        return _REASON_FLAGS[self]
+
+
+_REASON_FLAGS = {
+    RevocationReason.UNSPECIFIED: x509.ReasonFlags.unspecified,
+    RevocationReason.KEY_COMPROMISE: x509.ReasonFlags.key_compromise,
+    RevocationReason.AFFILIATION_CHANGED: x509.ReasonFlags.affiliation_changed,
+    RevocationReason.SUPERSEDED: x509.ReasonFlags.superseded,
+    RevocationReason.CESSATION_OF_OPERATION: x509.ReasonFlags.cessation_of_operation,
+    RevocationReason.PRIVILEGE_WITHDRAWN: x509.ReasonFlags.privilege_withdrawn,
+}
+
+
+@dataclass(frozen=True)
+class KeyRevocation:
+    """One revoked agency certificate: which, when (whole seconds, as the CRL says), why, by
+    whom, and the certificate that replaced it."""
+
+    agency_code: str
+    serial: str  # lower-case hex, as `loket documents verify` prints serials
+    fingerprint_sha256: str
+    revoked_at: datetime  # UTC
+    reason: RevocationReason
+    revoked_by: str
+    new_serial: str
+
+    def applies_to(self, issued_at: datetime) -> bool:
+        """Whether a signature the key made at `issued_at` (as loket recorded it) is void: for
+        a retroactive reason always, otherwise only from the revocation time on."""
+        return self.reason.retroactive or _utc(issued_at) >= self.revoked_at
+
+    def as_json(self) -> dict[str, str]:
+        return {**asdict(self), "revoked_at": self.revoked_at.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -44,6 +105,25 @@ class AgencySigner:
 
 def _directory(directory: str | Path | None) -> Path:
     return Path(directory or get_settings().issuer_dir)
+
+
+def _utc(moment: datetime) -> datetime:
+    """`moment` in UTC; a naive time is loket's local time, as the database records it."""
+    return moment.astimezone(UTC)
+
+
+@contextmanager
+def _locked(folder: Path, *, exclusive: bool) -> Iterator[None]:
+    """Readers of an agency's key and certificate share the lock; a key rollover or a new CRL
+    takes it alone, so nobody reads a new key with the old certificate or writes an old CRL
+    over one that lists a fresh revocation."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _name(common_name: str) -> x509.Name:
@@ -147,23 +227,47 @@ def issuing_root_pem(directory: str | Path | None = None) -> bytes:
 
 
 def current_crl(directory: str | Path | None = None) -> x509.CertificateRevocationList:
-    """The root's CRL (no agency certificate is revoked yet), remade once a day."""
+    """The root's CRL listing every revoked agency certificate, remade once a day."""
     folder = _directory(directory)
     path = folder / "root.crl.pem"
-    if path.exists():
-        crl = x509.load_pem_x509_crl(path.read_bytes())
-        if datetime.now(UTC) - crl.last_update_utc < CRL_REFRESH:
-            return crl
+    crl = _fresh_crl(path)
+    if crl is not None:
+        return crl
+    with _locked(folder, exclusive=True):
+        # Another process may have remade it while this one waited for the lock.
+        return _fresh_crl(path) or _write_crl(folder)
+
+
+def _fresh_crl(path: Path) -> x509.CertificateRevocationList | None:
+    if not path.exists():
+        return None
+    crl = x509.load_pem_x509_crl(path.read_bytes())
+    return crl if datetime.now(UTC) - crl.last_update_utc < CRL_REFRESH else None
+
+
+def _write_crl(folder: Path) -> x509.CertificateRevocationList:
+    """Sign and write a new CRL; the caller holds the exclusive lock."""
     key, root = _root(folder)
     now = datetime.now(UTC)
-    crl = (
+    builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(root.subject)
         .last_update(now - timedelta(minutes=5))
         .next_update(now + CRL_VALIDITY)
-        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
-        .sign(key, hashes.SHA256())
+        # Microseconds: two CRLs made within one second still carry increasing numbers.
+        .add_extension(x509.CRLNumber(int(now.timestamp() * 1_000_000)), critical=False)
     )
+    for revocation in agency_key_revocations(folder):
+        entry = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(int(revocation.serial, 16))
+            .revocation_date(revocation.revoked_at)
+            .add_extension(x509.CRLReason(revocation.reason.flag), critical=False)
+            .build()
+        )
+        builder = builder.add_revoked_certificate(entry)
+    crl = builder.sign(key, hashes.SHA256())
+    path = folder / "root.crl.pem"
     # Written to a temporary file and renamed, so a reader never sees half a CRL.
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_bytes(crl.public_bytes(serialization.Encoding.PEM))
@@ -176,9 +280,104 @@ def agency_signer(agency_code: str, directory: str | Path | None = None) -> Agen
     if agency_code not in AGENCY_CODES:
         raise IssuerError(f"agency: {agency_code!r} is not one of {', '.join(AGENCY_CODES)}")
     folder = _directory(directory)
+    with _locked(folder, exclusive=False):
+        key, certificate, root = _agency_key(folder, agency_code)
+    return AgencySigner(agency_code, key, certificate, root, current_crl(folder))
+
+
+def _agency_key(
+    folder: Path, agency_code: str
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate, x509.Certificate]:
     root_key, root = _root(folder)
     maker = _CertificateMaker(
         f"loket attestations - {AGENCY_NAMES[agency_code]}", (root_key, root.subject)
     )
     key, certificate = _key_and_certificate(folder, f"agency-{agency_code}", maker)
-    return AgencySigner(agency_code, key, certificate, root, current_crl(folder))
+    return key, certificate, root
+
+
+def existing_agency_certificate(
+    agency_code: str, directory: str | Path | None = None
+) -> x509.Certificate | None:
+    """The certificate the agency signs with now, when loket has made one."""
+    path = _directory(directory) / f"agency-{agency_code}-cert.pem"
+    return x509.load_pem_x509_certificate(path.read_bytes()) if path.is_file() else None
+
+
+def agency_key_revocations(directory: str | Path | None = None) -> list[KeyRevocation]:
+    """Every agency certificate revoked so far, oldest first."""
+    path = _directory(directory) / REVOCATIONS_FILE
+    if not path.exists():
+        return []
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return [
+            KeyRevocation(**{**row, "revoked_at": datetime.fromisoformat(row["revoked_at"]),
+                             "reason": RevocationReason(row["reason"])})
+            for row in rows
+        ]  # fmt: skip
+    except (ValueError, KeyError, TypeError) as error:
+        raise IssuerError(f"{path} cannot be read: {error}") from None
+
+
+def revocation_of(
+    fingerprint_sha256: str | None, directory: str | Path | None = None
+) -> KeyRevocation | None:
+    """The revocation of the agency certificate with this SHA-256 fingerprint, if revoked."""
+    if not fingerprint_sha256:
+        return None
+    wanted = fingerprint_sha256.lower()
+    found = (r for r in agency_key_revocations(directory) if r.fingerprint_sha256 == wanted)
+    return next(found, None)
+
+
+def revoke_agency_key(
+    agency_code: str,
+    reason: str,
+    revoked_by: str,
+    *,
+    at: datetime | None = None,
+    directory: str | Path | None = None,
+) -> KeyRevocation:
+    """Revoke the agency's current signing certificate and give the agency a new key.
+
+    The revocation is recorded with who, when and why; the root's CRL is remade at once and
+    lists it; the revoked key file is deleted, so nothing can sign with it again; the next
+    attestation is signed with the new key. `at` (default now) is kept in whole seconds."""
+    if agency_code not in AGENCY_CODES:
+        raise IssuerError(f"agency: {agency_code!r} is not one of {', '.join(AGENCY_CODES)}")
+    try:
+        why = RevocationReason(reason)
+    except ValueError:
+        choices = ", ".join(RevocationReason)
+        raise IssuerError(f"reason: {reason!r} is not one of {choices}") from None
+    revoked_by = revoked_by.strip()
+    if not revoked_by or len(revoked_by) > 64:
+        raise IssuerError("by: give a username of 1 to 64 characters")
+    moment = _utc(at or datetime.now(UTC)).replace(microsecond=0)
+    folder = _directory(directory)
+    with _locked(folder, exclusive=True):
+        _key, old, _root_cert = _agency_key(folder, agency_code)
+        stem = folder / f"agency-{agency_code}"
+        serial = format(old.serial_number, "x")
+        # Moved aside before the new pair is made: `_key_and_certificate` makes a pair when
+        # the certificate is missing. The revoked certificate is kept for the record.
+        Path(f"{stem}-key.pem").unlink()
+        os.replace(f"{stem}-cert.pem", folder / f"revoked-agency-{agency_code}-{serial}.pem")
+        _key, new, _root_cert = _agency_key(folder, agency_code)
+        revocation = KeyRevocation(
+            agency_code=agency_code,
+            serial=serial,
+            fingerprint_sha256=old.fingerprint(hashes.SHA256()).hex(),
+            revoked_at=moment,
+            reason=why,
+            revoked_by=revoked_by,
+            new_serial=format(new.serial_number, "x"),
+        )
+        rows = [r.as_json() for r in agency_key_revocations(folder)] + [revocation.as_json()]
+        path = folder / REVOCATIONS_FILE
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+        temporary.replace(path)
+        _write_crl(folder)
+    return revocation

@@ -20,6 +20,7 @@ from loket.applications.model import RequestDraft
 from loket.cases.model import Dossier
 from loket.contact.choices import Channel
 from loket.documents.attestations import verify_presented
+from loket.documents.blob_cleanup import track_new_blob
 from loket.documents.blobs import BlobStore, DiskBlobStore
 from loket.documents.model import (
     ORIGINAL_NAME_MAX_LENGTH,
@@ -111,8 +112,8 @@ def store_upload(
 
     A file is accepted only when its bytes are a PDF, PNG or JPEG, whatever it is called, and
     only up to `max_bytes`. The size is checked before anything else is read. The row is added
-    to `session` (the caller commits); if that transaction is rolled back the blob stays, which
-    is harmless, because a blob is only reachable through a document row."""
+    to `session` (the caller commits); if that transaction is rolled back, the blob is removed
+    again unless another document names the same bytes (see `loket.documents.blob_cleanup`)."""
     check_size(len(data), max_bytes)
     media_type = accepted_media_type(data, name)
     uploader = _checked_uploader(uploaded_by)
@@ -129,8 +130,10 @@ def store_upload(
         raise ValueError(f"dossier_id {dossier_id}: there is no such dossier")
     if request_id is not None and session.get(RequestDraft, request_id) is None:
         raise ValueError(f"request_id {request_id}: there is no such request")
+    sha256 = blobs.put(data)
+    track_new_blob(session, blobs, sha256, data)
     document = Document(
-        sha256=blobs.put(data),
+        sha256=sha256,
         size_bytes=len(data),
         media_type=media_type,
         original_name=clean_original_name(name, media_type),

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from loket.cases.model import Agency
 from loket.documents.attestation_model import Attestation, AttestationKind
+from loket.documents.attestation_status import attestation_status
 from loket.documents.attestations import find_attestation, is_exactly_issued
 from loket.documents.sniff import MAX_UPLOAD_BYTES
 from loket.web.db import SessionDep
@@ -30,13 +31,16 @@ def _context(request: Request, session: SessionDep, record: Attestation) -> dict
     """Only what the reference's holder may learn: kind, agency, dates, revocation reason;
     never the citizen, the dossier or the office."""
     agency = session.get_one(Agency, record.agency_code)
+    language = language_of(request)
+    # Revoked by the agency, or voided because the key that signed it was revoked.
+    status = attestation_status(record, language)
     return {
         "reference": record.reference,
         "kind": AttestationKind(record.kind).label,
-        "agency": getattr(agency, f"name_{language_of(request)}"),
+        "agency": getattr(agency, f"name_{language}"),
         "issued_on": record.issued_at.date(),
-        "revoked_on": record.revoked_at.date() if record.revoked_at else None,
-        "revoked_reason": record.revoked_reason,
+        "revoked_on": status.revoked_on.date() if status.revoked_on else None,
+        "revoked_reason": status.reason,
     }
 
 
