@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from loket.documents.blobs import BlobStore, UnknownBlob
 from loket.documents.model import Document
@@ -76,9 +76,12 @@ def _after_commit(session: Session) -> None:
     _settle(session, committed=True)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    _settle(session, committed=False)
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    # The outermost transaction ended without `after_commit` taking its blobs: it was rolled
+    # back, or the session was closed (which rolls back) without a commit.
+    if transaction.parent is None:
+        _settle(session, committed=False)
 
 
 @dataclass
