@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -24,9 +25,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy.orm import Session, sessionmaker
 
+from loket.cases.model import StaffUser
 from loket.settings import get_settings
-from loket.store.engine import make_engine, session_factory
 from loket.web.app import create_app
 from tests.conftest import reset_data
 from tests.web.fuzz_scene import ROLES, FuzzScene, seed
@@ -41,8 +43,6 @@ CHECKS = [
     response_schema_conformance,
     response_headers_conformance,
 ]
-
-pytestmark = pytest.mark.xdist_group("api-fuzz")
 
 
 def _config() -> schemathesis.Config:
@@ -76,16 +76,28 @@ def existing_things_too(_context: Any, path_parameters: dict[str, Any] | None) -
 
 @dataclass
 class World:
+    """The app on a seeded database, and what was seeded."""
+
     app: FastAPI
+    sessions: sessionmaker[Session]
+    directory: Path
     scene: FuzzScene
+
+    def seed(self) -> None:
+        self.scene = seed(self.sessions, self.directory)
+        STORED.clear()
+        STORED.update(self.scene.known)
+
+    def is_seeded(self) -> bool:
+        with self.sessions() as session:
+            return session.get(StaffUser, f"fuzz-{ROLES[0]}") is not None
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def world(
     request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
-    """The app in demo mode (the `X-Demo-Citizen` header stands in for a citizen's login) on a
-    seeded database, shared by all operations of one back end."""
+    """One app and database per back end, shared by all operations."""
     directory = tmp_path_factory.mktemp("fuzz")
     if request.param == "sqlite":
         shutil.copy(sqlite_template, directory / "loket.db")
@@ -94,17 +106,25 @@ def world(
         engine = request.getfixturevalue("postgres_engine")
         reset_data(engine)
         url = engine.url.render_as_string(hide_password=False)
-    setup_engine = make_engine(url)
-    scene = seed(session_factory(setup_engine), directory)
-    setup_engine.dispose()
+    app = create_app(url)
+    world = World(app, app.state.sessions, directory, FuzzScene())
+    world.seed()
+    yield world
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def seeded_world(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """The world in demo mode (the `X-Demo-Citizen` header stands in for a citizen's login),
+    seeded again when a test run in between emptied the database: under pytest-xdist other
+    tests share the worker's PostgreSQL database."""
+    if not world.is_seeded():
+        world.seed()
     STORED.clear()
-    STORED.update(scene.known)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LOKET_DEMO_MODE", "1")
-        get_settings.cache_clear()
-        app = create_app(url)
-        yield World(app, scene)
-        app.state.engine.dispose()
+    STORED.update(world.scene.known)
+    monkeypatch.setenv("LOKET_DEMO_MODE", "1")
+    get_settings.cache_clear()
+    yield world
     get_settings.cache_clear()
 
 
@@ -122,6 +142,10 @@ def identities(case: Any, scene: FuzzScene) -> Iterator[dict[str, str]]:
 
 
 @SCHEMA.parametrize()
-def test_every_answer_is_documented_and_none_is_a_server_error(case: Any, world: World) -> None:
-    for headers in identities(case, world.scene):
-        case.call_and_validate(headers=headers, checks=CHECKS, app=world.app)
+# `seeded_world` is meant to run once per operation, not once per example.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_answer_is_documented_and_none_is_a_server_error(
+    case: Any, seeded_world: World
+) -> None:
+    for headers in identities(case, seeded_world.scene):
+        case.call_and_validate(headers=headers, checks=CHECKS, app=seeded_world.app)

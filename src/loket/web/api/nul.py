@@ -47,11 +47,14 @@ async def _offending_parameter(request: Request) -> str | None:
         if NUL in str(value):
             return str(name)
     route = request.scope.get("route")
-    if isinstance(route, APIRoute):
-        declared = set(_query_names(route.dependant))
-        for name, value in request.query_params.multi_items():
-            if name in declared and NUL in value:
-                return name
+    if not isinstance(route, APIRoute):
+        return None
+    declared = set(_query_names(route.dependant))
+    for name, value in request.query_params.multi_items():
+        if name in declared and NUL in value:
+            return name
+    if route.body_field is None:
+        return None  # whatever body came with the request, the route does not read it
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         # Already parsed by FastAPI for the route; this is its cached form.
@@ -59,7 +62,7 @@ async def _offending_parameter(request: Request) -> str | None:
             text = (value.filename or "") if isinstance(value, UploadFile) else value
             if NUL in text:
                 return name
-    elif "json" in content_type:
+    else:
         body = await request.body()
         # JSON can only carry NUL escaped; a body without the escape needs no parsing.
         if b"\\u0000" in body:
