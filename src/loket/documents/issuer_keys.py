@@ -343,7 +343,7 @@ def revoke_agency_key(
 
     The revocation is recorded with who, when and why; the root's CRL is remade at once and
     lists it; the revoked key file is deleted, so nothing can sign with it again; the next
-    attestation is signed with the new key. `at` (default now) is kept in whole seconds."""
+    attestation is signed with the new key. `at` (default now) is rounded up to a second."""
     if agency_code not in AGENCY_CODES:
         raise IssuerError(f"agency: {agency_code!r} is not one of {', '.join(AGENCY_CODES)}")
     try:
@@ -354,7 +354,11 @@ def revoke_agency_key(
     revoked_by = revoked_by.strip()
     if not revoked_by or len(revoked_by) > 64:
         raise IssuerError("by: give a username of 1 to 64 characters")
-    moment = _utc(at or datetime.now(UTC)).replace(microsecond=0)
+    moment = _utc(at or datetime.now(UTC))
+    if moment.microsecond:
+        # Up to the next whole second (the CRL's precision), so that an attestation issued
+        # a moment before the revocation never counts as issued after it.
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
     folder = _directory(directory)
     with _locked(folder, exclusive=True):
         _key, old, _root_cert = _agency_key(folder, agency_code)
