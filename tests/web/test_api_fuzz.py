@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -58,7 +59,8 @@ def _config() -> schemathesis.Config:
 
 
 # The document is read once, from an app that never opens its database; requests go to the
-# app of the fixture below, on the seeded database.
+# app of the fixture below, on the seeded database. (schemathesis's lazy loader,
+# `schemathesis.pytest.from_fixture`, fails on pytest 9.2: it sets `Node._nodeid`.)
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", create_app("sqlite://"), config=_config())
 # What the seeded database holds, for the hook below (it runs while examples are generated).
 STORED: dict[str, list[str | int]] = {}
@@ -128,15 +130,19 @@ def seeded_world(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[Worl
     get_settings.cache_clear()
 
 
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 def identities(case: Any, scene: FuzzScene) -> Iterator[dict[str, str]]:
     """The headers of each caller who tries this request: every staff role where the operation
     takes a staff token; a citizen (and a staff token, which is no citizen session) on /me."""
     if case.operation.definition.raw.get("security"):
         for role in ROLES:
-            yield {"Authorization": f"Bearer {scene.tokens[role]}"}
+            yield bearer(scene.tokens[role])
     elif case.operation.path.startswith("/api/v1/me/"):
         yield {"X-Demo-Citizen": scene.citizen}
-        yield {"Authorization": f"Bearer {scene.tokens['case-worker']}"}
+        yield bearer(scene.tokens["case-worker"])
     else:
         yield {}
 
@@ -149,3 +155,17 @@ def test_every_answer_is_documented_and_none_is_a_server_error(
 ) -> None:
     for headers in identities(case, seeded_world.scene):
         case.call_and_validate(headers=headers, checks=CHECKS, app=seeded_world.app)
+
+
+def test_the_fuzzers_callers_are_signed_in(seeded_world: World) -> None:
+    """Without this, a fuzz run whose tokens stopped working would still pass: every answer
+    would be a documented 401."""
+    scene = seeded_world.scene
+    with TestClient(seeded_world.app) as client:
+        for role in ROLES:
+            answer = client.get("/api/v1/authorisations", headers=bearer(scene.tokens[role]))
+            expected = 200 if role in ("privacy-officer", "admin") else 403
+            assert answer.status_code == expected, (role, answer.text)
+        mine = client.get("/api/v1/me/access-log", headers={"X-Demo-Citizen": scene.citizen})
+        assert mine.status_code == 200, mine.text
+        assert [line["purpose"] for line in mine.json()] == ["leefloon-eligibility"]
