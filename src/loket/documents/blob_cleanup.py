@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 
-from loket.documents.blobs import BlobStore, UnknownBlob
+from loket.documents.blobs import BlobStore
 from loket.documents.model import Document
 
 # A blob younger than this may belong to an upload whose transaction is still open.
@@ -130,31 +130,20 @@ def collect_orphans(
     for batch in _batches(blobs, LOOKUP_BATCH):
         report.checked += len(batch)
         named = _referenced(engine, [sha256 for sha256, _ in batch])
-        for sha256, written in batch:
-            if sha256 in named:
-                continue
-            if written > cutoff:
-                report.young_orphans_kept += 1
-                continue
-            size = _size(blobs, sha256) if dry_run else _remove_orphan(engine, blobs, sha256)
-            if size:
+        old = [sha256 for sha256, written in batch if sha256 not in named and written <= cutoff]
+        report.young_orphans_kept += len(batch) - len(named) - len(old)
+        if old and not dry_run:
+            with blobs.exclusive():
+                # Asked again under the lock: an upload may have committed meanwhile.
+                still = set(old) - _referenced(engine, old)
+                old = [sha256 for sha256 in old if sha256 in still]
+                sizes = [blobs.size(sha256) for sha256 in old]
+                for sha256 in old:
+                    blobs.delete(sha256)
+        else:
+            sizes = [blobs.size(sha256) for sha256 in old]
+        for sha256, size in zip(old, sizes, strict=True):
+            if size is not None:
                 report.orphans.append(sha256)
                 report.bytes_freed += size
     return report
-
-
-def _remove_orphan(engine: Engine, blobs: BlobStore, sha256: str) -> int:
-    """Delete the blob when still no row names it; its size, or 0 when it was kept."""
-    with blobs.exclusive():
-        if _referenced(engine, [sha256]) or not blobs.exists(sha256):
-            return 0
-        size = _size(blobs, sha256)
-        blobs.delete(sha256)
-        return size
-
-
-def _size(blobs: BlobStore, sha256: str) -> int:
-    try:
-        return len(blobs.get(sha256))
-    except UnknownBlob:
-        return 0  # removed meanwhile

@@ -40,6 +40,10 @@ class BlobStore(Protocol):
         """Remove the blob; False when there was none."""
         ...
 
+    def size(self, sha256: str) -> int | None:
+        """The blob's size in bytes; None when there is none."""
+        ...
+
     def stored(self) -> Iterator[tuple[str, datetime]]:
         """Every blob's SHA-256 with the time it was last written (UTC)."""
         ...
@@ -109,6 +113,12 @@ class DiskBlobStore:
         except FileNotFoundError:
             return False
         return True
+
+    def size(self, sha256: str) -> int | None:
+        try:
+            return self.path_of(sha256).stat().st_size
+        except FileNotFoundError:
+            return None
 
     def stored(self) -> Iterator[tuple[str, datetime]]:
         for path in self.root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"):
