@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from loket.cli.documents import app
-from loket.documents import attestations
+from loket.documents import attestations, issuer_keys
 from loket.documents.attestation_model import Attestation
 from loket.documents.attestations import IssuedAttestation, issue_attestation, verify_presented
 from loket.documents.issuer_keys import (
@@ -296,3 +296,21 @@ def test_bad_revocations_are_refused_naming_the_parameter_and_change_nothing(
     assert list(current_crl()) == []
     with pytest.raises(IssuerError, match="^by: "):
         revoke_agency_key("ocmw", "superseded", "   ")
+
+
+def test_a_revocation_stopped_before_the_new_key_never_lets_the_old_key_sign(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old = agency_signer("ocmw").certificate
+
+    def crash(*_arguments: object) -> None:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(issuer_keys, "_install_new_key", crash)
+        with pytest.raises(OSError, match="disk full"):
+            revoke_agency_key("ocmw", "keyCompromise", "admin.root")
+    assert current_crl().get_revoked_certificate_by_serial_number(old.serial_number)
+    signer = agency_signer("ocmw")
+    assert signer.certificate.serial_number != old.serial_number
+    assert agency_signer("ocmw").certificate == signer.certificate

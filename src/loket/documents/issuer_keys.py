@@ -9,7 +9,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -81,7 +81,7 @@ class KeyRevocation:
     revoked_at: datetime  # UTC
     reason: RevocationReason
     revoked_by: str
-    new_serial: str
+    new_serial: str = ""  # the certificate that replaced it (told by the revoking command)
 
     def applies_to(self, issued_at: datetime) -> bool:
         """Whether a signature the key made at `issued_at` (as loket recorded it) is void: for
@@ -282,18 +282,60 @@ def agency_signer(agency_code: str, directory: str | Path | None = None) -> Agen
     folder = _directory(directory)
     with _locked(folder, exclusive=False):
         key, certificate, root = _agency_key(folder, agency_code)
+    if revocation_of(_fingerprint(certificate), folder) is not None:
+        # A revocation stopped before the new key was in place: finish it, never sign with
+        # a revoked key.
+        with _locked(folder, exclusive=True):
+            key, certificate, root = _agency_key(folder, agency_code)
+            if revocation_of(_fingerprint(certificate), folder) is not None:
+                key, certificate = _install_new_key(folder, agency_code, certificate)
     return AgencySigner(agency_code, key, certificate, root, current_crl(folder))
+
+
+def _maker(folder: Path, agency_code: str) -> "_CertificateMaker":
+    root_key, root = _root(folder)
+    return _CertificateMaker(
+        f"loket attestations - {AGENCY_NAMES[agency_code]}", (root_key, root.subject)
+    )
 
 
 def _agency_key(
     folder: Path, agency_code: str
 ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate, x509.Certificate]:
-    root_key, root = _root(folder)
-    maker = _CertificateMaker(
-        f"loket attestations - {AGENCY_NAMES[agency_code]}", (root_key, root.subject)
-    )
+    maker = _maker(folder, agency_code)
     key, certificate = _key_and_certificate(folder, f"agency-{agency_code}", maker)
-    return key, certificate, root
+    return key, certificate, _root(folder)[1]
+
+
+def _fingerprint(certificate: x509.Certificate) -> str:
+    return certificate.fingerprint(hashes.SHA256()).hex()
+
+
+def _replace(path: Path, data: bytes, mode: int) -> None:
+    """Write `data` to `path` through a temporary file, so no reader sees half of it."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    temporary.replace(path)
+
+
+def _install_new_key(
+    folder: Path, agency_code: str, revoked: x509.Certificate
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    """Replace a revoked agency key by a new one; the caller holds the exclusive lock. The
+    revoked certificate is kept for the record, its key overwritten."""
+    stem = f"agency-{agency_code}"
+    serial = format(revoked.serial_number, "x")
+    archived = revoked.public_bytes(serialization.Encoding.PEM)
+    _replace(folder / f"revoked-{stem}-{serial}.pem", archived, 0o644)
+    key = ec.generate_private_key(ec.SECP256R1())
+    certificate = _maker(folder, agency_code)(key)
+    _replace(folder / f"{stem}-key.pem", _key_pem(key), 0o600)
+    _replace(
+        folder / f"{stem}-cert.pem", certificate.public_bytes(serialization.Encoding.PEM), 0o644
+    )
+    return key, certificate
 
 
 def existing_agency_certificate(
@@ -342,8 +384,8 @@ def revoke_agency_key(
     """Revoke the agency's current signing certificate and give the agency a new key.
 
     The revocation is recorded with who, when and why; the root's CRL is remade at once and
-    lists it; the revoked key file is deleted, so nothing can sign with it again; the next
-    attestation is signed with the new key. `at` (default now) is rounded up to a second."""
+    lists it; the revoked key file is overwritten by the new key, so nothing signs with it
+    again. `at` (default now) is rounded up to a second."""
     if agency_code not in AGENCY_CODES:
         raise IssuerError(f"agency: {agency_code!r} is not one of {', '.join(AGENCY_CODES)}")
     try:
@@ -362,26 +404,18 @@ def revoke_agency_key(
     folder = _directory(directory)
     with _locked(folder, exclusive=True):
         _key, old, _root_cert = _agency_key(folder, agency_code)
-        stem = folder / f"agency-{agency_code}"
-        serial = format(old.serial_number, "x")
-        # Moved aside before the new pair is made: `_key_and_certificate` makes a pair when
-        # the certificate is missing. The revoked certificate is kept for the record.
-        Path(f"{stem}-key.pem").unlink()
-        os.replace(f"{stem}-cert.pem", folder / f"revoked-agency-{agency_code}-{serial}.pem")
-        _key, new, _root_cert = _agency_key(folder, agency_code)
         revocation = KeyRevocation(
             agency_code=agency_code,
-            serial=serial,
-            fingerprint_sha256=old.fingerprint(hashes.SHA256()).hex(),
+            serial=format(old.serial_number, "x"),
+            fingerprint_sha256=_fingerprint(old),
             revoked_at=moment,
             reason=why,
             revoked_by=revoked_by,
-            new_serial=format(new.serial_number, "x"),
         )
+        # Recorded and published before the new key is made: if this stops halfway, the
+        # next signer finds its key revoked and finishes the rollover (`agency_signer`).
         rows = [r.as_json() for r in agency_key_revocations(folder)] + [revocation.as_json()]
-        path = folder / REVOCATIONS_FILE
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
-        temporary.replace(path)
+        _replace(folder / REVOCATIONS_FILE, (json.dumps(rows, indent=2) + "\n").encode(), 0o644)
         _write_crl(folder)
-    return revocation
+        _key, new = _install_new_key(folder, agency_code, old)
+    return replace(revocation, new_serial=format(new.serial_number, "x"))
