@@ -132,6 +132,9 @@ BAD_ADDRESSES = [
     "https://admin:secret@loket.example.be",
     "https://loket.example.be:99999",
     "javascript:alert(1)",
+    "https://loket example.be",
+    "https://bürgerdienste.be",
+    "https://loket.example.be/\x07",
 ]
 
 
@@ -186,3 +189,15 @@ def test_an_address_with_a_query_or_fragment_is_never_accepted(
 ) -> None:
     with pytest.raises(PublicUrlError, match="^LOKET_PUBLIC_URL: "):
         checked_public_url(f"https://loket.example.be/{before}{mark}{after}")
+
+
+@given(value=st.text())
+def test_any_text_is_either_refused_by_name_or_a_clean_http_address(value: str) -> None:
+    try:
+        checked = checked_public_url(value)
+    except PublicUrlError as error:
+        assert str(error).startswith("LOKET_PUBLIC_URL: ")
+        return
+    parts = urlsplit(checked)
+    assert parts.scheme in ("http", "https") and parts.hostname
+    assert checked.isascii() and not any(c.isspace() or c in "?#@" for c in checked)

@@ -24,7 +24,12 @@ def checked_public_url(value: str, setting: str = "LOKET_PUBLIC_URL") -> str:
     except ValueError as error:
         raise PublicUrlError(f"{setting}: {value!r} is not a URL: {error}") from None
     problem = None
-    if parts.scheme not in ("http", "https"):
+    if not value.strip().isascii() or any(
+        c.isspace() or not c.isprintable() for c in value.strip()
+    ):
+        # Printed on the PDF in WinAnsi: anything else would print as "?".
+        problem = "it must be plain ASCII without spaces (an international name in xn-- form)"
+    elif parts.scheme not in ("http", "https"):
         problem = "it must start with https:// (or http://)"
     elif not parts.hostname:
         problem = "it names no host"
