@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # Roots that uploaded signed PDFs must chain to: a directory of PEM/DER certificates, or
     # certificate files separated by the path separator (":" on Linux). Empty trusts nothing.
     trust_roots: str = ""
+    # Roots of the timestamp authorities whose timestamps prove when a PDF was signed (same
+    # format as trust_roots). Empty: no timestamp counts, signatures are judged now.
+    tsa_roots: str = ""
     # loket's own issuing PKI for attestations (root, agency keys, CRL); created on first use.
     issuer_dir: str = "./var/issuer"
     # loket's public address ("https://loket.example.be"), printed on issued attestations

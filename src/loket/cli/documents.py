@@ -1,4 +1,5 @@
-"""`loket documents verify FILE.pdf`: is a signed PDF an original a clerk may accept?
+"""`loket documents verify FILE.pdf [--at TIME] [--tsa-root PEM]`: is a signed PDF an original a
+clerk may accept, judged at the time its timestamps prove (or `--at`)?
 Also `issue`, `revoke` and `trust-root` for the attestations loket signs itself, and (from
 `document_admin`) `revoke-agency-key`, `agency-keys`, `crl` and `gc`.
 
@@ -8,9 +9,11 @@ Exit 0 only for `accepted`, 1 for every other verdict, 2 for bad usage.
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
+from asn1crypto import x509 as asn1_x509
 from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
@@ -26,7 +29,13 @@ from loket.documents.attestations import (
 from loket.documents.issuer_keys import issuing_root_pem
 from loket.documents.public_url import DEFAULT_PUBLIC_URL
 from loket.documents.trust import trust_root_files
-from loket.documents.verify import CertificateError, read_certificate, read_crl
+from loket.documents.verify import (
+    CertificateError,
+    Verification,
+    read_certificate,
+    read_crl,
+    verification_options,
+)
 from loket.settings import get_settings
 
 app = typer.Typer(
@@ -35,6 +44,7 @@ app = typer.Typer(
 )
 
 TRUST_ROOTS_ENV = "LOKET_TRUST_ROOTS"
+TSA_ROOTS_ENV = "LOKET_TSA_ROOTS"
 
 
 def _read(path: Path, option: str) -> bytes:
@@ -58,53 +68,87 @@ def verify(
         help=f"A trusted root (PEM/DER); default ${TRUST_ROOTS_ENV}.",
     ),
     crl: list[Path] = typer.Option([], "--crl", help="A CRL (PEM/DER) to check revocation."),  # noqa: B008
+    tsa_root: list[Path] = typer.Option(  # noqa: B008
+        [],
+        "--tsa-root",
+        help=f"A timestamp authority's root (PEM/DER); default ${TSA_ROOTS_ENV}.",
+    ),
+    at: str = typer.Option(
+        "",
+        "--at",
+        metavar="YYYY-MM-DDTHH:MM",
+        help="Judge the signatures at this time (UTC) instead of the time their timestamps "
+        "prove, or now.",
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Say whether FILE is a signed PDF to accept as original, and why not."""
     if not file.is_file():
         fail(f"FILE: {file} does not exist or is not a file")
+    moment = _moment(at) if at else None
     data = _read(file, "FILE")
-    sources = [(path, "--trust-root") for path in trust_root]
-    if not sources and os.environ.get(TRUST_ROOTS_ENV):
-        configured = trust_root_files(os.environ[TRUST_ROOTS_ENV])
-        sources = [(path, TRUST_ROOTS_ENV) for path in configured]
-    roots = []
-    for path, option in sources:
-        try:
-            roots.append(read_certificate(_read(path, option)))
-        except CertificateError as error:
-            fail(f"{option}: {path}: {error}")
+    roots = _certificates(trust_root, "--trust-root", TRUST_ROOTS_ENV)
+    tsa_roots = _certificates(tsa_root, "--tsa-root", TSA_ROOTS_ENV)
     crls = []
     for path in crl:
         try:
             crls.append(read_crl(_read(path, "--crl")))
         except CertificateError as error:
             fail(f"--crl: {path}: {error}")
-    with _records() as session:
+    with _records() as session, verification_options(at=moment, tsa_roots=tsa_roots):
         result = verify_presented(data, list(roots), crls=[c.dump() for c in crls], session=session)
     if as_json:
         print_json({"file": str(file), **result.as_json()})
     else:
-        console.print(f"{file.name}: [bold]{result.label}[/] ({result.verdict})", highlight=False)
-        if result.signer_subject:
-            console.print(f"  signer: {result.signer_subject} (serial {result.signer_serial})",
-                          highlight=False, markup=False)  # fmt: skip
-            console.print(f"  signed at (claimed by signer): {result.signing_time}", markup=False)
-            if result.timestamp_time:
-                console.print(f"  timestamp: {result.timestamp_time}", markup=False)
-            console.print(
-                f"  covers whole document: {result.covers_whole_document}; "
-                f"revocation evidence: {result.revocation_source}",
-                markup=False,
-            )
-        for problem in result.problems:
-            console.print(f"  - {problem}", highlight=False, markup=False)
-        if not roots and result.signature_count:
-            console.print(
-                f"  (only loket's own issuing root is trusted: use --trust-root or "
-                f"{TRUST_ROOTS_ENV} for others)"
-            )
+        _print_verification(file, result, bool(roots))
     raise typer.Exit(0 if result.verdict == "accepted" else 1)
+
+
+def _moment(value: str) -> datetime:
+    """`--at`: an ISO 8601 time, UTC unless it names its offset."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"--at: {value!r} is not a time like 2024-03-01T10:00 (UTC)")
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+
+
+def _certificates(given: list[Path], option: str, env: str) -> list[asn1_x509.Certificate]:
+    """The certificates of the option, else those the environment variable names."""
+    sources = [(path, option) for path in given]
+    if not sources and os.environ.get(env):
+        sources = [(path, env) for path in trust_root_files(os.environ[env])]
+    certificates = []
+    for path, source in sources:
+        try:
+            certificates.append(read_certificate(_read(path, source)))
+        except CertificateError as error:
+            fail(f"{source}: {path}: {error}")
+    return certificates
+
+
+def _print_verification(file: Path, result: Verification, roots_given: bool) -> None:
+    console.print(f"{file.name}: [bold]{result.label}[/] ({result.verdict})", highlight=False)
+    if result.signer_subject:
+        console.print(f"  signer: {result.signer_subject} (serial {result.signer_serial})",
+                      highlight=False, markup=False)  # fmt: skip
+        console.print(f"  signed at (claimed by signer): {result.signing_time}", markup=False)
+        if result.timestamp_time:
+            console.print(f"  timestamp: {result.timestamp_time}", markup=False)
+        console.print(
+            f"  covers whole document: {result.covers_whole_document}; "
+            f"revocation evidence: {result.revocation_source}",
+            markup=False,
+        )
+    if result.judged_at:
+        console.print(f"  {result.judged_at}", highlight=False, markup=False)
+    for problem in result.problems:
+        console.print(f"  - {problem}", highlight=False, markup=False)
+    if not roots_given and result.signature_count:
+        console.print(
+            f"  (only loket's own issuing root is trusted: use --trust-root or "
+            f"{TRUST_ROOTS_ENV} for others)"
+        )
 
 
 @contextmanager
