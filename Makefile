@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean messages
+.PHONY: install demo test lint bench clean messages fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "no tests were collected"; exit 1; fi; exit $$rc
+
+# The long API fuzz: 500 schemathesis examples per operation (about 11 minutes); `make test`
+# runs the short one (15 per operation).
+fuzz: $(STAMP)
+	LOKET_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q -n 2 --dist loadgroup tests/web/test_api_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
