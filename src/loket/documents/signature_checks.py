@@ -219,25 +219,33 @@ def _judge(
         attempts.append((checker.embedded + checker.local, "local"))
     if not attempts:
         attempts.append((checker.embedded, "none"))
-    skip_diff = False
+    status: PdfSignatureStatus | None = None
+    evidence, source = attempts[0]
+    problems: list[str] = []
     for evidence, source in attempts:  # noqa: B007 - the last pair tried is used below
         context = checker.context(_usable(evidence, sig, when), "require", when.moment, past)
-        status = validate_pdf_signature(sig, context, checker.tsa_context(when.moment),
-                                        skip_diff=skip_diff)  # fmt: skip
-        skip_diff = True  # the difference analysis is the same every time: reuse it
+        try:
+            # The difference analysis is the same every time: done once, then reused.
+            status = validate_pdf_signature(sig, context, checker.tsa_context(when.moment),
+                                            skip_diff=status is not None)  # fmt: skip
+        except (ValueError, TypeError, KeyError, AssertionError, NotImplementedError) as error:
+            # A CRL or OCSP response that pyHanko cannot process (e.g. signed with a key of
+            # another type than its issuer's) is no evidence; it does not break the signature.
+            problems.append(f"the {source} revocation evidence cannot be processed: "
+                            f"{type(error).__name__} {error}".rstrip())  # fmt: skip
+            continue
         if status.trust_problem_indic not in _REVOCATION_SHORT:
             break
-    problems: list[str] = []
     verdict = Verdict.ACCEPTED
-    indication = status.trust_problem_indic
-    checked = indication is None or bool(status.revoked)
+    indication = status.trust_problem_indic if status else _REVOCATION_SHORT[0]
+    checked = indication is None or bool(status and status.revoked)
     if indication in _REVOCATION_SHORT:
         # Tell "no usable revocation evidence" apart from other chain problems: retry without
         # any (a stale CRL would hide that the certificate itself had expired).
         bare = Evidence(certs=evidence.certs)
         context = checker.context(bare, "soft-fail", when.moment, past)
         relaxed = validate_pdf_signature(sig, context, checker.tsa_context(when.moment),
-                                         skip_diff=True)  # fmt: skip
+                                         skip_diff=status is not None)  # fmt: skip
         if relaxed.trust_problem_indic is None:
             indication = None
             problems.append("no revocation evidence (CRL or OCSP) for the signer's chain "
@@ -246,7 +254,8 @@ def _judge(
             verdict = Verdict.REVOCATION_UNKNOWN
         else:
             indication = relaxed.trust_problem_indic
-            status = relaxed
+        status = relaxed
+    assert status is not None
     if indication is not None:
         problems.append(_trust_problem(status, indication))
         verdict = Verdict.UNTRUSTED
@@ -308,6 +317,10 @@ def _trust_problem(status: PdfSignatureStatus, indication: AdESSubIndic) -> str:
         horizon = status.error_time_horizon
         when = f" (valid until {horizon.isoformat()})" if horizon else ""
         return f"the signer's certificate was expired at the validation time{when}"
+    if indication == AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE:
+        return "the signature or its certificates use an algorithm no longer accepted as safe"
+    if indication == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
+        return "the signer's certificate chain breaks its own constraints (usage or policies)"
     if indication == AdESIndeterminate.NOT_YET_VALID:
         return "the signer's certificate was not yet valid at the validation time"
     return f"the signer's certificate chain does not validate ({indication})"

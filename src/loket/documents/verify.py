@@ -18,6 +18,7 @@ from typing import Any, cast
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.crypt import AuthStatus
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -67,6 +68,7 @@ logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 logging.getLogger("pyhanko").propagate = False
 # Error texts from the libraries can quote whole structures; a reason stays readable.
 MAX_REASON = 200
+ENCRYPTED = "the PDF is encrypted: it cannot be read without its password or decryption key"
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,8 @@ def _verify(data: bytes, checker: Checker) -> Verification:
         return Verification(Verdict.INVALID_FILE, problems=("the file does not start as a PDF",))
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
+        if reader.encrypted and not _opens_without_password(reader):
+            return Verification(Verdict.INVALID_FILE, problems=(ENCRYPTED,))
         fields = list(enumerate_sig_fields(reader, filled_status=True))
     except Exception as error:  # noqa: BLE001 - any parser failure means the same to a clerk
         return Verification(Verdict.INVALID_FILE,
@@ -180,6 +184,14 @@ def _verify(data: bytes, checker: Checker) -> Verification:
     )
     count = len(signatures) + len(unreadable)
     return replace(worst, signature_count=count, problems=problems + notes)
+
+
+def _opens_without_password(reader: PdfFileReader) -> bool:
+    """Encrypted with an empty user password (owner restrictions only): readable as is."""
+    try:
+        return reader.decrypt(b"").status != AuthStatus.FAILED
+    except Exception:  # noqa: BLE001 - any failure means the same: a password or key is needed
+        return False
 
 
 def _signatures(
