@@ -12,6 +12,7 @@ from loket.cli import (
     imports,
     jurisdiction,
     linkage,
+    moves,
     routing,
     server,
     users,
@@ -28,6 +29,7 @@ app.add_typer(citizens.app, name="citizen")
 app.add_typer(dossiers.app, name="dossier")
 app.add_typer(users.app, name="user")
 app.add_typer(imports.app, name="import")
+app.add_typer(moves.app, name="moves")
 app.add_typer(jurisdiction.app, name="jurisdiction")
 app.add_typer(jurisdiction.offices_app, name="offices")
 app.add_typer(exchange.app, name="exchange")

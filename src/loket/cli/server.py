@@ -136,9 +136,31 @@ def _print_demo_staff() -> None:
         console.print(token, highlight=False, markup=False, soft_wrap=True)
 
 
+def _apply_due_moves() -> None:
+    """Apply the moves whose day has come before serving, so a server restarted after days off
+    shows today's addresses and offices. A database the server cannot read moves from (not yet
+    initialised) is said, not fatal: the pages say the same once they are asked for."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from loket.cli.moves import describe
+    from loket.people.due_moves import apply_due, today
+
+    try:
+        summary = apply_due(sessions(), today())
+    except SQLAlchemyError as error:
+        errors.print(
+            f"[bold yellow]warning:[/] moves due today were not applied ({type(error).__name__}); "
+            "run `loket init`, then `loket moves apply-due`",
+            highlight=False,
+        )
+        return
+    errors.print(describe(summary), highlight=False, markup=False)
+
+
 def _serve(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
+    _apply_due_moves()
     if workers > 1:
         # Each worker process builds its own app (and database pool) from the settings.
         uvicorn.run(

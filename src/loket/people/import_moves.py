@@ -1,8 +1,10 @@
 """`loket import moves`: apply a file of address changes in batches, one transaction each.
 
 A killed import started again on the same file ends in the same state as an uninterrupted run:
-each batch commits its moves together with their event ids, and already applied event ids are
-skipped on the second run.
+each batch commits its moves together with their event ids, and already applied (or already
+waiting) event ids are skipped on the second run. A move dated after the day of the import
+waits for its day (`loket.people.due_moves`); moves already waiting whose day has come are
+applied before the file, so a late daily run changes no outcome.
 """
 
 import re
@@ -10,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from uuid import uuid4
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.cases.routing import Router
+from loket.people.due_moves import apply_due, record_moves, today
 from loket.people.identifiers import InvalidInsz, validate_insz
-from loket.people.moves import Move, apply_moves
+from loket.people.moves import Move
+from loket.people.scheduled import Supersession
 from loket.people.service import ADDRESS_LIMITS, NewAddress
 from loket.store.csvio import RejectsWriter, read_rows
 
@@ -48,6 +53,12 @@ class ImportSummary:
     dossiers_transferred: int = 0
     duplicates_skipped: int = 0
     queued_for_routing: int = 0
+    # Dated after the day of the import: recorded, waiting for `loket moves apply-due`.
+    scheduled: int = 0
+    # Waiting moves of earlier imports that a move of this file replaced.
+    superseded: int = 0
+    # Waiting moves of earlier imports whose day had come, applied before this file.
+    due_applied: int = 0
     rejected: int = 0
     rejects_file: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -107,8 +118,12 @@ def import_moves(
     path: Path,
     batch_size: int = 5000,
     progress: Callable[[int, int], None] | None = None,
+    on: date | None = None,
 ) -> ImportSummary:
-    """Apply every good row of `path`, write bad ones to the rejects file, and summarise."""
+    """Apply every good row of `path` dated up to `on` (default today) and record the later
+    ones to wait for their day; write bad rows to the rejects file, and summarise."""
+    day = on or today()
+    run = uuid4().hex
     summary = ImportSummary()
     moves: list[Move] = []
     first_line: dict[str, int] = {}
@@ -131,18 +146,24 @@ def import_moves(
         # A citizen's moves take effect in date order, whatever the order of the file; moves of
         # the same day keep the order of the file.
         moves.sort(key=lambda m: (m.effective_date, m.line or 0))
+        due = apply_due(sessions, day, batch_size)
+        summary.due_applied = due.moves
         with sessions() as session:
             router = Router.load(session)
         done = 0
         for start in range(0, len(moves), batch_size):
             batch = moves[start : start + batch_size]
             with sessions.begin() as session:
-                outcomes = apply_moves(session, batch, router)
+                outcomes, replaced = record_moves(session, batch, router, day, run)
+            summary.superseded += len(replaced)
+            _note_supersessions(summary, batch, replaced)
             for outcome in outcomes:
                 if outcome.status == "applied":
                     summary.applied += 1
                 elif outcome.status == "history":
                     summary.filed_in_history += 1
+                elif outcome.status == "scheduled":
+                    summary.scheduled += 1
                 elif outcome.status == "duplicate":
                     summary.duplicates_skipped += 1
                 else:
@@ -163,6 +184,18 @@ def import_moves(
         summary.rejected = rejects.count
         summary.rejects_file = str(rejects.path) if rejects.count else None
     return summary
+
+
+def _note_supersessions(
+    summary: ImportSummary, batch: list[Move], replaced: list[Supersession]
+) -> None:
+    lines = {move.event_id: move.line for move in batch}
+    for supersession in replaced:
+        if len(summary.warnings) < 100:
+            summary.warnings.append(
+                f"line {lines.get(supersession.by)}: replaces move {supersession.replaced}, "
+                f"which waited for {supersession.was_due.isoformat()}"
+            )
 
 
 def _row_of(batch: list[Move], event_id: str) -> dict[str, str]:

@@ -5,12 +5,14 @@ Rules: an event id is applied once; replaying it changes nothing. A citizen's mo
 in effective-date order: a move dated before the current address is filed into the history and
 moves no open dossier, because dossiers follow the *current* address; only a dossier that waits
 for routing is placed at the office of the latest routable address since it was opened, exactly
-as if the moves had arrived in date order.
+as if the moves had arrived in date order. A file's moves dated after the day of the import wait
+for their day (`loket.people.due_moves`), which then applies them through `apply_moves` too.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
+from uuid import uuid4
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +21,7 @@ from loket.cases.routing import Router
 from loket.cases.transfers import Queued, Residence, ResidenceFollower, Transfer, chunks
 from loket.people.identifiers import validate_insz
 from loket.people.model import Address, AddressChange, Citizen
+from loket.people.scheduled import Recorded, scheduled_event_ids, supersede_waiting
 from loket.people.service import NewAddress, UnknownCitizen
 
 
@@ -35,7 +38,7 @@ class Move:
 @dataclass(slots=True)
 class MoveOutcome:
     event_id: str
-    status: Literal["applied", "history", "duplicate", "rejected"]
+    status: Literal["applied", "history", "scheduled", "duplicate", "rejected"]
     transfers: list[Transfer] = field(default_factory=list)
     queued: list[Queued] = field(default_factory=list)
     reason: str = ""
@@ -238,10 +241,19 @@ def change_address(
 ) -> MoveOutcome:
     """Apply one address change in the caller's transaction; UnknownCitizen if nobody has `insz`.
 
-    Replaying an `event_id` returns a "duplicate" outcome and changes nothing.
+    Replaying an `event_id` (also one that waits for its day) returns a "duplicate" outcome and
+    changes nothing. A move that becomes the current address supersedes the citizen's waiting
+    moves dated on or after it (`loket.people.scheduled`).
     """
     number, _ = validate_insz(insz)
     move = Move(event_id, number, effective_date, address, source)
+    if scheduled_event_ids(session, [event_id]):
+        return MoveOutcome(event_id, "duplicate")
+    citizen_id = session.scalar(select(Citizen.id).where(Citizen.insz == number))
+    if citizen_id is None:
+        raise UnknownCitizen(number)
+    if not _existing_event_ids(session, [event_id]):
+        supersede_waiting(session, [Recorded(citizen_id, effective_date, event_id)], uuid4().hex)
     (outcome,) = apply_moves(session, [move], router or Router.load(session))
     if outcome.status == "rejected":
         raise UnknownCitizen(number)
