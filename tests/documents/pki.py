@@ -73,6 +73,7 @@ class Pki:
     tsa_root: Party  # the timestamp authority's root (RSA), trusted only as a TSA root
     tsa: Party
     stranger_tsa: Party  # a TSA under other_root
+    old_tsa: Party  # under tsa_root, its certificate valid in 2023 only (OLD_VALIDITY)
     old_signer: Party  # valid in 2023 only (OLD_VALIDITY)
     revoked_before: Party  # valid in 2023, revoked before SIGNED_AT
     revoked_after: Party  # valid in 2023, revoked after SIGNED_AT
@@ -172,7 +173,9 @@ def _crl(issuer: Party, revoked: list[tuple[Party, datetime]], now: datetime) ->
     return builder.sign(issuer.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
 
-def _tsa(common_name: str, issuer: Party) -> Party:
+def _tsa(
+    common_name: str, issuer: Party, validity: tuple[datetime, datetime] | None = None
+) -> Party:
     key = rsa.generate_private_key(65537, 2048)  # pyHanko's test TSA signs with RSA only
     certificate = (
         x509.CertificateBuilder()
@@ -180,8 +183,8 @@ def _tsa(common_name: str, issuer: Party) -> Party:
         .issuer_name(issuer.certificate.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(CA_SINCE)
-        .not_valid_after(CA_SINCE + timedelta(days=365 * 30))
+        .not_valid_before(validity[0] if validity else CA_SINCE)
+        .not_valid_after(validity[1] if validity else CA_SINCE + timedelta(days=365 * 30))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(True, True, False, False, False, False, False, False, False),
@@ -237,6 +240,7 @@ def make_pki() -> Pki:
         tsa_root=tsa_root,
         tsa=_tsa("Test Timestamping Authority", tsa_root),
         stranger_tsa=_tsa("Unknown Timestamping Authority", other_root),
+        old_tsa=_tsa("Retired Timestamping Authority", tsa_root, OLD_VALIDITY),
         old_signer=old,
         revoked_before=before,
         revoked_after=after,

@@ -101,6 +101,20 @@ def test_document_timestamp_alone_proves_the_signing_time(pki: Pki) -> None:
     assert "the time proven by the document timestamp of" in (result.judged_at or "")
 
 
+def test_archive_timestamp_keeps_an_expired_authoritys_timestamp_proving(pki: Pki) -> None:
+    """PAdES-LTA: the signature timestamp's authority has expired since, but the archive
+    timestamp proves the signature timestamp existed while that authority was valid."""
+    signed = sign(unsigned_pdf(), pki.old_signer, pki, tsa=pki.old_tsa, timestamp_at=SIGNED_AT,
+                  dss_crls=pki.past_crls)  # fmt: skip
+    result = check(document_timestamp(signed, pki, at=ARCHIVED_AT), pki)
+    assert result.verdict == Verdict.ACCEPTED, result.problems
+    assert (result.validation_time, result.validation_time_source) == (SIGNED_AT, "timestamp")
+    assert "Retired Timestamping Authority" in (result.judged_at or "")
+    # Without the archive timestamp, the expired authority's word counts for nothing.
+    alone = check(signed, pki)
+    assert alone.verdict == Verdict.UNTRUSTED and alone.validation_time_source == "now"
+
+
 def test_content_changed_after_a_document_timestamp_is_broken(pki: Pki, archived: bytes) -> None:
     altered = change_page_text(archived, b"Attestation 0042: leefloon refused")
     result = check(altered, pki)

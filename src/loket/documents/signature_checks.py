@@ -105,10 +105,14 @@ def untrusted_tsa(what: str, status: TimestampSignatureStatus) -> str:
     )
 
 
-def check_document_timestamp(sig: EmbeddedPdfSignature, checker: Checker) -> Verification:
+def check_document_timestamp(
+    sig: EmbeddedPdfSignature, checker: Checker, moment: datetime
+) -> Verification:
     """A document timestamp: intact, covering its revision, nothing but validation data or
     further timestamps added after it, and from an authority under a TSA root."""
-    status = validate_pdf_timestamp(sig, checker.tsa_context(checker.requested or checker.now))
+    # `moment`: the time the next document timestamp proves (else now), so that an archive
+    # timestamp keeps an earlier one valid after its authority's certificate expired.
+    status = validate_pdf_timestamp(sig, checker.tsa_context(moment))
     problems: list[str] = []
     verdict = _integrity(status, problems, "document timestamp")
     if not status.intact or not status.valid:
@@ -152,7 +156,9 @@ def check_signature(
     """A `/Sig` signature judged at the requested time, else its proven signing time, else now."""
     problems: list[str] = []
     verdict = Verdict.ACCEPTED
-    stamp = _signature_timestamp(sig, checker)
+    # The timestamp's authority is judged at the time a later document timestamp proves, if any.
+    later = document_time.moment if document_time else checker.requested or checker.now
+    stamp = _signature_timestamp(sig, checker, later)
     if stamp is not None and not (stamp.intact and stamp.valid):
         problems.append("the signature timestamp does not match the signature")
         verdict = Verdict.BROKEN
@@ -190,13 +196,13 @@ def check_signature(
 
 
 def _signature_timestamp(
-    sig: EmbeddedPdfSignature, checker: Checker
+    sig: EmbeddedPdfSignature, checker: Checker, moment: datetime
 ) -> TimestampSignatureStatus | None:
     """The signature's own timestamp token (RFC 3161 over the signature value), checked."""
     found = asyncio.run(
         collect_timing_info(
             sig.signer_info,
-            checker.tsa_context(checker.requested or checker.now),
+            checker.tsa_context(moment),
             raw_digest=sig.compute_digest,
         )  # fmt: skip
     )

@@ -160,11 +160,7 @@ def _verify(data: bytes, checker: Checker) -> Verification:
         return Verification(Verdict.UNSIGNED, problems=("the PDF carries no signature",))
     embedded, notes = _embedded_evidence(reader)
     checker = replace(checker, embedded=embedded)
-    stamps = [
-        (name, sig, _guarded(sig, lambda s: check_document_timestamp(s, checker)))
-        for name, sig, kind in signatures
-        if kind == "/DocTimeStamp"
-    ]
+    stamps = _document_timestamps(signatures, checker)
     timed = [(sig, result) for _, sig, result in stamps]
     results: list[tuple[str | None, Verification]] = [
         (name, _guarded(sig, lambda s: check_signature(s, checker, proven_document_time(s, timed))))
@@ -184,6 +180,23 @@ def _verify(data: bytes, checker: Checker) -> Verification:
     )
     count = len(signatures) + len(unreadable)
     return replace(worst, signature_count=count, problems=problems + notes)
+
+
+def _document_timestamps(
+    signatures: list[tuple[str, EmbeddedPdfSignature, str]], checker: Checker
+) -> list[tuple[str, EmbeddedPdfSignature, Verification]]:
+    """Each document timestamp, newest first judged now (or at the time asked for), each
+    older one at the time the next one proves: the PAdES-LTA chain."""
+    moment = checker.requested or checker.now
+    checked = []
+    for name, sig, kind in reversed(signatures):
+        if kind != "/DocTimeStamp":
+            continue
+        result = _guarded(sig, lambda s, at=moment: check_document_timestamp(s, checker, at))
+        if result.verdict == Verdict.ACCEPTED and result.timestamp_time is not None:
+            moment = result.timestamp_time
+        checked.append((name, sig, result))
+    return checked[::-1]
 
 
 def _opens_without_password(reader: PdfFileReader) -> bool:
