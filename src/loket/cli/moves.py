@@ -6,7 +6,8 @@ from datetime import date
 import typer
 
 from loket.cli.common import console, errors, fail, print_json, sessions
-from loket.people.due_moves import DueSummary, apply_due, today
+from loket.people import due_moves
+from loket.people.due_moves import DueSummary, apply_due
 
 app = typer.Typer(help="Moves dated in the future.", no_args_is_help=True)
 
@@ -22,9 +23,10 @@ def parse_day(raw: str, option: str = "--on") -> date:
         day = date.fromisoformat(raw)
     except ValueError:
         fail(f"{option}: {raw!r} is not a date as YYYY-MM-DD")
-    if day > today():
+    now = due_moves.today()
+    if day > now:
         fail(
-            f"{option}: {day.isoformat()} is after today ({today().isoformat()}); "
+            f"{option}: {day.isoformat()} is after today ({now.isoformat()}); "
             "a move is applied on its day, not before"
         )
     return day
@@ -49,7 +51,7 @@ def apply_due_command(
 ) -> None:
     """Apply every move that waits for a day that has come; running it twice applies nothing
     the second time. Run it daily (loket serve also runs it when it starts)."""
-    day = parse_day(on) if on is not None else today()
+    day = parse_day(on) if on is not None else due_moves.today()
     with errors.status(f"applying moves due on or before {day.isoformat()}"):
         summary = apply_due(sessions(), day)
     if as_json:

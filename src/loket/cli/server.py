@@ -143,10 +143,10 @@ def _apply_due_moves() -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from loket.cli.moves import describe
-    from loket.people.due_moves import apply_due, today
+    from loket.people import due_moves
 
     try:
-        summary = apply_due(sessions(), today())
+        summary = due_moves.apply_due(sessions(), due_moves.today())
     except SQLAlchemyError as error:
         errors.print(
             f"[bold yellow]warning:[/] moves due today were not applied ({type(error).__name__}); "

@@ -17,7 +17,8 @@ from uuid import uuid4
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.cases.routing import Router
-from loket.people.due_moves import apply_due, record_moves, today
+from loket.people import due_moves
+from loket.people.due_moves import apply_due, record_moves
 from loket.people.identifiers import InvalidInsz, validate_insz
 from loket.people.moves import Move
 from loket.people.scheduled import Supersession
@@ -122,7 +123,7 @@ def import_moves(
 ) -> ImportSummary:
     """Apply every good row of `path` dated up to `on` (default today) and record the later
     ones to wait for their day; write bad rows to the rejects file, and summarise."""
-    day = on or today()
+    day = on or due_moves.today()
     run = uuid4().hex
     summary = ImportSummary()
     moves: list[Move] = []
