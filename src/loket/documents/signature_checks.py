@@ -9,7 +9,7 @@ wrote himself (`/M`, signingTime) never count as proof.
 
 import asyncio
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
@@ -80,8 +80,8 @@ class Checker:
         )
 
     def tsa_context(self, moment: datetime) -> ValidationContext:
-        # No trust root at all would make pyHanko fall back to the system's list: give it a
-        # placeholder-free empty store by using the TSA roots (possibly none) explicitly.
+        # Only the TSA roots (possibly none, which trusts no timestamp); soft-fail: a TSA
+        # certificate is checked against revocation evidence when the PDF or caller has some.
         evidence = self.embedded + self.local
         return ValidationContext(
             trust_roots=list(self.tsa_roots),
@@ -330,7 +330,3 @@ def _trust_problem(status: PdfSignatureStatus, indication: AdESSubIndic) -> str:
     if indication == AdESIndeterminate.NOT_YET_VALID:
         return "the signer's certificate was not yet valid at the validation time"
     return f"the signer's certificate chain does not validate ({indication})"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
