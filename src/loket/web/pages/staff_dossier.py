@@ -22,6 +22,7 @@ from loket.documents.storage import default_blob_store, store_and_verify
 from loket.exchange.catalogue import DataCategory, Purpose, role_may_consult
 from loket.exchange.consult import Consultation, DenialReason, consult
 from loket.people.model import Citizen
+from loket.people.scheduled import waiting_moves
 from loket.people.service import current_address
 from loket.texts import N_
 from loket.web.db import SessionDep
@@ -192,6 +193,8 @@ def _page(
         "office": session.get(Office, dossier.office_id),
         "citizen": citizen,
         "address": current_address(session, dossier.citizen_id),
+        # Announced moves that wait for their day: the dossier may leave the office then.
+        "moves_waiting": waiting_moves(session, dossier.citizen_id),
         "history": _history(session, dossier, request),
         "may_consult": any(role_may_consult(staff.role, c) for c in DataCategory),
         "documents": document_lines(session, dossier.id),
