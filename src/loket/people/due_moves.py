@@ -13,13 +13,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.cases.routing import Router
-from loket.cases.transfers import chunks
-from loket.people.model import AddressChange, Citizen, ScheduledMove, ScheduleStatus
-from loket.people.moves import Move, MoveOutcome, apply_moves
+from loket.people.model import ScheduledMove, ScheduleStatus
+from loket.people.moves import Move, MoveOutcome, apply_moves, citizen_ids, existing_event_ids
 from loket.people.scheduled import (
     Recorded,
     Supersession,
@@ -38,23 +37,6 @@ BATCH_SIZE = 5000
 def today() -> date:
     """The day moves are applied for: the server's local calendar day."""
     return date.today()
-
-
-def _applied_event_ids(session: Session, event_ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for part in chunks(event_ids):
-        found.update(
-            session.scalars(select(AddressChange.event_id).where(AddressChange.event_id.in_(part)))
-        )
-    return found
-
-
-def _citizen_ids(session: Session, inszs: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for part in chunks(inszs):
-        rows = session.execute(select(Citizen.insz, Citizen.id).where(Citizen.insz.in_(part)))
-        found.update((insz, citizen_id) for insz, citizen_id in rows)
-    return found
 
 
 def _scheduled_row(citizen_id: int, move: Move, run: str) -> dict[str, Any]:
@@ -85,8 +67,8 @@ def record_moves(
     event_ids = [m.event_id for m in moves]
     known = scheduled_event_ids(session, event_ids)
     future_ids = [m.event_id for m in moves if m.effective_date > on]
-    known |= _applied_event_ids(session, future_ids)
-    citizens = _citizen_ids(session, sorted({m.insz for m in moves}))
+    known |= existing_event_ids(session, future_ids)
+    citizens = citizen_ids(session, sorted({m.insz for m in moves}))
 
     outcomes: dict[str, MoveOutcome] = {}
     accepted: list[tuple[int, Move]] = []

@@ -52,7 +52,8 @@ class _Current:
     valid_from: date
 
 
-def _existing_event_ids(session: Session, event_ids: list[str]) -> set[str]:
+def existing_event_ids(session: Session, event_ids: list[str]) -> set[str]:
+    """The event ids of `event_ids` that an applied address change already carries."""
     found: set[str] = set()
     for part in chunks(event_ids):
         found.update(
@@ -61,7 +62,8 @@ def _existing_event_ids(session: Session, event_ids: list[str]) -> set[str]:
     return found
 
 
-def _citizen_ids(session: Session, inszs: list[str]) -> dict[str, int]:
+def citizen_ids(session: Session, inszs: list[str]) -> dict[str, int]:
+    """Citizen id by INSZ for the registered numbers among `inszs`."""
     found: dict[str, int] = {}
     for part in chunks(inszs):
         rows = session.execute(select(Citizen.insz, Citizen.id).where(Citizen.insz.in_(part)))
@@ -127,8 +129,8 @@ def apply_moves(session: Session, moves: list[Move], router: Router) -> list[Mov
     """Apply `moves` in the order given (callers sort by effective date) inside the caller's
     transaction, and say per move what happened."""
     outcomes: list[MoveOutcome] = []
-    known_events = _existing_event_ids(session, [m.event_id for m in moves])
-    citizens = _citizen_ids(session, sorted({m.insz for m in moves}))
+    known_events = existing_event_ids(session, [m.event_id for m in moves])
+    citizens = citizen_ids(session, sorted({m.insz for m in moves}))
     current = _current_addresses(session, list(citizens.values()))
     follower = ResidenceFollower(session, router, list(citizens.values()))
 
@@ -252,7 +254,7 @@ def change_address(
     citizen_id = session.scalar(select(Citizen.id).where(Citizen.insz == number))
     if citizen_id is None:
         raise UnknownCitizen(number)
-    if not _existing_event_ids(session, [event_id]):
+    if not existing_event_ids(session, [event_id]):
         supersede_waiting(session, [Recorded(citizen_id, effective_date, event_id)], uuid4().hex)
     (outcome,) = apply_moves(session, [move], router or Router.load(session))
     if outcome.status == "rejected":
