@@ -246,6 +246,8 @@ INVALID_FIELDS: list[tuple[dict[str, Any], str]] = [
     ({"house_number": "1" * 21}, "house_number"),
     ({"country": "Belgium"}, "country"),
     ({"country": "b1"}, "country"),
+    ({"country": "ZZ"}, "country"),
+    ({"country": "EU"}, "country"),
     ({"event_id": ""}, "event_id"),
     ({"event_id": "e" * 65}, "event_id"),
     ({"effective_date": "2024-02-30"}, "effective_date"),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from loket.cases.routing import Router
 from loket.people import due_moves
+from loket.people.countries import is_country_code
 from loket.people.due_moves import apply_due, record_moves
 from loket.people.identifiers import InvalidInsz, validate_insz
 from loket.people.moves import Move
@@ -89,6 +90,8 @@ def parse_move(line: int, row: dict[str, str]) -> Move:
     country = (row.get("country") or "BE").upper()
     if not COUNTRY.match(country):
         raise RowError("country", f"{row.get('country')!r} is not a two-letter country code")
+    if not is_country_code(country):
+        raise RowError("country", f"{row.get('country')!r} is not an ISO 3166 country code")
     postcode = row.get("postcode", "")
     if country == "BE" and not BELGIAN_POSTCODE.match(postcode):
         raise RowError("postcode", f"{postcode!r} is not a Belgian postal code (four digits)")
