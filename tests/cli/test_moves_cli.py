@@ -188,3 +188,26 @@ def test_a_bad_day_exits_2_from_a_real_process(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--on: '31/12/2026' is not a date as YYYY-MM-DD" in one_line(done.stderr)
     assert "Traceback" not in done.stderr
+
+
+def test_serve_refuses_a_public_url_that_would_be_printed_wrong_on_attestations(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: served.append("served"))
+    monkeypatch.setenv("LOKET_PUBLIC_URL", "loket.example.be/verify?x=1")
+
+    refused = loket(database_url, "serve", "--port", "8765")
+
+    assert refused.exit_code == 2
+    assert "LOKET_PUBLIC_URL" in one_line(refused.output)
+    assert served == []
+
+    monkeypatch.delenv("LOKET_PUBLIC_URL")
+    started = loket(database_url, "serve", "--port", "8765")
+
+    assert started.exit_code == 0, started.output
+    assert served == ["served"]
+    assert "LOKET_PUBLIC_URL is not set" in one_line(started.output)

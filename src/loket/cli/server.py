@@ -157,9 +157,27 @@ def _apply_due_moves() -> None:
     errors.print(describe(summary), highlight=False, markup=False)
 
 
+def _check_public_url() -> None:
+    """A wrong LOKET_PUBLIC_URL would be printed on every attestation issued: refuse to
+    start with it. Unset, the attestations point to this machine, which is said."""
+    from loket.documents.public_url import DEFAULT_PUBLIC_URL, PublicUrlError, public_url
+
+    try:
+        public_url()
+    except PublicUrlError as error:
+        fail(str(error))
+    if not get_settings().public_url.strip():
+        errors.print(
+            f"[bold yellow]warning:[/] LOKET_PUBLIC_URL is not set; attestations issued now point "
+            f"to {DEFAULT_PUBLIC_URL}/verify/…, which works on this machine only",
+            highlight=False,
+        )
+
+
 def _serve(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
+    _check_public_url()
     _apply_due_moves()
     if workers > 1:
         # Each worker process builds its own app (and database pool) from the settings.
