@@ -8,9 +8,10 @@ import duckdb
 import typer
 from sqlalchemy import inspect
 
-from loket.cli import linkage_encode, linkage_review
+from loket.cli import linkage_encode, linkage_generate, linkage_review
 from loket.cli.common import engine, fail, print_json, progress_bar, sessions
 from loket.linkage.claims import read_claims
+from loket.linkage.completion import CompletionRefused, complete_claims_file
 from loket.linkage.conflicts import Conflict
 from loket.linkage.detect import (
     DEFAULT_THRESHOLD,
@@ -31,6 +32,7 @@ from loket.store.csvio import CsvFormatError
 app = typer.Typer(help="Detect and review concurrent living-wage claims.", no_args_is_help=True)
 app.registered_commands.extend(linkage_encode.app.registered_commands)
 app.registered_commands.extend(linkage_review.app.registered_commands)
+app.registered_commands.extend(linkage_generate.app.registered_commands)
 
 
 def _count_lines(path: Path) -> int:
@@ -78,6 +80,21 @@ def detect(
         help="with --pseudonymised: encode clear claims here first (for comparing both modes)",
     ),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+    complete_insz: bool = typer.Option(
+        False,
+        "--complete-insz",
+        help="first fill missing INSZ from the citizen register on a unique match of names and "
+        "birth date, each a logged fraud-control consultation (needs --complete-user)",
+    ),
+    complete_user: str = typer.Option(
+        None, "--complete-user", help="with --complete-insz: the case worker who consults"
+    ),
+    complete_dossier: str = typer.Option(
+        None,
+        "--complete-dossier",
+        help="with --complete-insz: the dossier that justifies the consultations, when the "
+        "authorisation requires one",
+    ),
 ) -> None:
     """Find claims of one person at two OCMWs with overlapping periods; writes the conflicts
     CSV, `<out>.model.json`, and `<claims>.rejects.csv` / `.warnings.csv` where needed."""
@@ -87,6 +104,9 @@ def detect(
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of: {as_of!r} is not a date as YYYY-MM-DD")
+    completion = None
+    if complete_insz:
+        claims, completion = _complete(claims, out, complete_user, complete_dossier, pseudonymised)
     storing = store and _store_ready()
     known: frozenset[tuple[str, str]] = frozenset()
     if storing:
@@ -119,6 +139,8 @@ def detect(
             except (CsvFormatError, ModelMismatch) as error:
                 fail(str(error))
     result = summary.as_json()
+    if completion is not None:
+        result["insz_completion"] = completion
     if storing:
         meta = RunMeta(
             started_at=started,
@@ -158,6 +180,28 @@ def train_model(
         model = trained_model(standardise(connection, read.table), seed)
     out.write_text(json.dumps(model, indent=2, default=str) + "\n", encoding="utf-8")
     print_json({"claims": read.table.num_rows, "rejected": read.rejected, "model": str(out)})
+
+
+def _complete(
+    claims: list[Path], out: Path, user: str | None, dossier: str | None, pseudonymised: bool
+) -> tuple[list[Path], dict[str, object]]:
+    """Fill missing INSZ numbers from the register; the linker then reads the completed file."""
+    if pseudonymised:
+        fail("--complete-insz: the pseudonymised hub holds no register; complete clear claims")
+    if not user:
+        fail("--complete-user: give the case worker who consults the register for --complete-insz")
+    if len(claims) != 1:
+        fail("--claims: give one claims file with --complete-insz")
+    if not _store_ready():
+        fail("--complete-insz: the database has no register (run `loket init`)")
+    try:
+        with sessions()() as session, session.begin():
+            completed, summary = complete_claims_file(session, claims[0], out, user, dossier)
+    except CompletionRefused as error:
+        fail(str(error))
+    except CsvFormatError as error:
+        fail(str(error))
+    return [completed], summary.as_json()
 
 
 def _pseudonymised(
