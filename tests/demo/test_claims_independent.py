@@ -1,14 +1,19 @@
 """The independent claims generator: the claims contract, its truth, and the mechanisms it
 promises (missing INSZ share, valid numbers, namesakes, moves that never overlap)."""
 
+import csv
+import json
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.be import bis, nn
+from typer.testing import CliRunner
 
+from loket.cli.main import app
 from loket.demo.claims import CLAIM_COLUMNS, true_conflict_pairs
 from loket.demo.claims_independent import generate_independent_claims
 
@@ -95,3 +100,24 @@ def test_claims_after_a_move_never_overlap(seed: int, missing: float) -> None:
 def test_a_missing_share_outside_zero_to_one_is_refused() -> None:
     with pytest.raises(ValueError, match="missing_insz"):
         generate_independent_claims(10, missing_insz=1.5)
+
+
+def test_loket_linkage_generate_writes_claims_and_truth(tmp_path: Path) -> None:
+    out, truth = tmp_path / "claims.csv", tmp_path / "truth.csv"
+    args = ["linkage", "generate", "--claims", "300", "--generator", "independent"]
+    args += ["--missing-insz", "0.1", "--out", str(out), "--truth", str(truth)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["claims"] == 300 and summary["generator"] == "independent"
+    with out.open(encoding="utf-8") as file:
+        assert next(csv.reader(file)) == list(CLAIM_COLUMNS)
+    with truth.open(encoding="utf-8") as file:
+        assert sum(1 for _ in file) == 301
+
+
+def test_loket_linkage_generate_names_a_bad_generator() -> None:
+    result = CliRunner().invoke(
+        app, ["linkage", "generate", "--claims", "5", "--out", "x.csv", "--generator", "febrl"]
+    )
+    assert result.exit_code == 2 and "--generator" in result.output
