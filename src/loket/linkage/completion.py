@@ -58,6 +58,9 @@ class CompletionSummary:
     log_entries: list[int] = field(default_factory=list)
     completed_file: str | None = None
     user: str = ""
+    # Bad rows of the original file: they are not in the completed file the linker reads.
+    rejected: int = 0
+    rejects_file: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         summary = asdict(self)
@@ -248,4 +251,6 @@ def complete_claims_file(
     target = completed_path(out)
     write_claims(target, completed)
     summary.completed_file = str(target)
+    summary.rejected = read.rejected
+    summary.rejects_file = read.rejects_file
     return target, summary
