@@ -88,7 +88,7 @@ def test_detect_writes_the_conflicts_file_of_the_contract(contract_run) -> None:
     out, _summary = contract_run
     with out.open(encoding="utf-8", newline="") as file:
         header = next(csv.reader(file))
-    assert header == [*CONTRACT_HEADER, "cluster_id"]
+    assert header == [*CONTRACT_HEADER, "cluster_id", "status"]
     rows = rows_of(out)
     assert pairs_in(out) == PLANTED_PAIRS
     by_pair = {(row["claim_id_a"], row["claim_id_b"]): row for row in rows}

@@ -219,7 +219,7 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[set[tuple[str, str
     encoded_path = path.with_suffix(".encoded.parquet")
     write_encoded(encoded_path, encoded)
     with duckdb.connect() as hub:
-        pairs, _model = score_encoded_pairs(hub, read_encoded(encoded_path))
+        pairs, _grouping, _model = score_encoded_pairs(hub, read_encoded(encoded_path))
         conflicts, _counts = find_conflicts(
             hub_claims(hub), pairs, DetectOptions(as_of=date(2026, 1, 1))
         )

@@ -23,6 +23,7 @@ CONFLICT_COLUMNS = [
     "overlap_days",
     "evidence",
     "cluster_id",
+    "status",
 ]
 
 
@@ -48,6 +49,7 @@ class Conflict:
     overlap_days: int
     evidence: str
     cluster_id: str
+    status: str = "conflict"  # or "needs-check": see loket.linkage.outcomes
 
     @property
     def conflict_id(self) -> str:
@@ -66,6 +68,7 @@ class Conflict:
             str(self.overlap_days),
             self.evidence,
             self.cluster_id,
+            self.status,
         ]
 
 

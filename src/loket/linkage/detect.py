@@ -10,7 +10,7 @@ output with each run.
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,17 +18,25 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from splink import DuckDBAPI, Linker
-from splink.clustering import cluster_pairwise_predictions_at_threshold
+from splink import Linker
 from splink.internals.exceptions import EMTrainingException
 
 from loket.linkage import splink_model
 from loket.linkage.claims import ClaimsRead, read_claims
+from loket.linkage.clustering import Grouping, group_claims_constrained, identities_of, keys_equal
 from loket.linkage.conflicts import Conflict, conflict_id_of, write_conflicts
 from loket.linkage.engines import LinkageEngine, open_engine
 from loket.linkage.evidence import clear_text_evidence
+from loket.linkage.outcomes import (
+    Namesakes,
+    PairRules,
+    clear_text_namesakes,
+    hub_namesakes,
+    judge_pair,
+    overlap_days,
+)
 from loket.linkage.pseudonymise import encode_claims, read_encoded
-from loket.linkage.pseudonymised_model import hub_claims, score_encoded_pairs
+from loket.linkage.pseudonymised_model import HUB_TABLE, hub_claims, score_encoded_pairs
 from loket.linkage.standardise import standardise
 
 # Pairs scored below this are dropped at once: they can neither form a group nor be shown.
@@ -148,22 +156,33 @@ def model_for(
 def score_pairs(
     standardised: pa.Table,
     engine: LinkageEngine,
-    seed: int = 42,
+    options: DetectOptions,
     step: Step | None = None,
-    model_file: Path | None = None,
-) -> tuple[pa.Table, dict[str, Any], str]:
-    """Train the clear-text model on the claims (or take the one given), then score every
-    candidate pair (>= floor) on the chosen engine; (pairs, model, where it came from)."""
+) -> tuple[pa.Table, Grouping, dict[str, Any], str]:
+    """Train the clear-text model on the claims (or take the one given), score every
+    candidate pair (>= floor) on the chosen engine, group the claims under the cannot-link
+    rule and score the pairs of a group that were not candidates;
+    (pairs, grouping, model, where it came from)."""
     step = step or (lambda _name: None)
     step("training")
-    model, source = model_for(standardised, seed, model_file)
+    model, source = model_for(standardised, options.seed, options.model_file)
     step("scoring")
     claims = engine.register(standardised, "claims")
     dialect = engine.db_api.sql_dialect.sql_dialect_str
     scoring = splink_model.for_engine(model, dialect, standardised.num_rows)
     linker = Linker(claims, scoring, log_level=logging.ERROR)
     predictions = linker.inference.predict(threshold_match_probability=SCORE_FLOOR)
-    return engine.to_arrow(predictions), model, source
+    scored = engine.to_arrow(predictions)
+    step("grouping")
+    grouping = clear_text_grouping(standardised, scored, options.threshold)
+    if grouping.cluster_of:
+        clusters = engine.register(clusters_table(grouping), "clusters")
+        missing = linker.inference._score_missing_cluster_edges(clusters, predictions)
+        scored = pa.concat_tables(
+            [scored, engine.to_arrow(missing).select(scored.column_names)],
+            promote_options="permissive",
+        )
+    return scored, grouping, model, source
 
 
 GROUP_PAIRS_SQL = """
@@ -198,93 +217,55 @@ ORDER BY one.cluster_id, claim_id_a, claim_id_b
 """
 
 
-def group_claims(
-    connection: duckdb.DuckDBPyConnection, scored: pa.Table, threshold: float
-) -> pa.Table:
-    """(cluster_id, claim_id) of every claim linked to another at or above the threshold."""
+def strong_edges(scored: pa.Table, threshold: float) -> list[tuple[str, str, float]]:
+    """(claim_l, claim_r, probability) of the pairs at or above the threshold."""
     strong = scored.filter(pa.compute.greater_equal(scored["match_probability"], threshold))
-    ids = pa.concat_arrays(
-        [strong["claim_id_l"].combine_chunks(), strong["claim_id_r"].combine_chunks()]
-    )
-    nodes = pa.table({"claim_id": pa.compute.unique(ids)})
-    edges = strong.select(["claim_id_l", "claim_id_r", "match_probability"])
-    clusters = cluster_pairwise_predictions_at_threshold(
-        nodes,
-        edges,
-        DuckDBAPI(connection),
-        node_id_column_name="claim_id",
-        threshold_match_probability=threshold,
-    )
-    result = clusters.as_duckdbpyrelation().select("cluster_id, claim_id").to_arrow_table()
-    clusters.drop_table_from_database_and_remove_from_cache()
-    return result
-
-
-def _overlap_days(start: date, end: date | None, as_of: date) -> int:
-    """Days both claims run; an ongoing overlap counts up to the run's day (at least one)."""
-    last = end if end is not None else max(as_of, start)
-    return (last - start).days + 1
-
-
-def conflicts_from_groups(
-    rows: list[dict[str, Any]],
-    options: DetectOptions,
-    evidence: Callable[[dict[str, Any]], str],
-) -> tuple[list[Conflict], int]:
-    """Conflicts from the overlapping pairs of each group; (conflicts, suppressed)."""
-    as_of = options.as_of or date.today()
-    weakest_link: dict[str, float] = {}
-    for row in rows:
-        probability = row.get("match_probability")
-        if probability is not None and probability >= options.threshold:
-            group = str(row["cluster_id"])
-            weakest_link[group] = min(weakest_link.get(group, 1.0), float(probability))
-    conflicts, suppressed = [], 0
-    for row in rows:
-        pair = (str(row["claim_id_a"]), str(row["claim_id_b"]))
-        days = _overlap_days(row["overlap_start"], row["overlap_end"], as_of)
-        if days < options.min_overlap_days:
-            continue
-        if pair in options.known_different:
-            suppressed += 1
-            continue
-        probability = row.get("match_probability")
-        if probability is None:
-            probability = weakest_link.get(str(row["cluster_id"]), options.threshold)
-            text = "not compared directly; the same person through the other claims of the group"
-        elif probability < options.threshold:
-            text = (
-                f"the same person through the other claims of the group; directly: {evidence(row)}"
-            )
-        else:
-            text = evidence(row)
-        conflicts.append(
-            Conflict(
-                claim_id_a=pair[0],
-                claim_id_b=pair[1],
-                ocmw_a=str(row["ocmw_a"]),
-                ocmw_b=str(row["ocmw_b"]),
-                match_probability=float(probability),
-                overlap_start=row["overlap_start"],
-                overlap_end=row["overlap_end"],
-                overlap_days=days,
-                evidence=text,
-                cluster_id=f"LG-{row['cluster_id']}",
-            )
+    return list(
+        zip(
+            strong["claim_id_l"].to_pylist(),
+            strong["claim_id_r"].to_pylist(),
+            strong["match_probability"].to_pylist(),
+            strict=True,
         )
-    return conflicts, suppressed
+    )
+
+
+def clear_text_grouping(standardised: pa.Table, scored: pa.Table, threshold: float) -> Grouping:
+    """Constrained groups of clear-text claims: two valid INSZ that are not a typo of each
+    other never end in one group."""
+    identities = identities_of(
+        standardised["claim_id"].to_pylist(),
+        standardised["insz"].to_pylist(),
+        standardised["insz_valid"].to_pylist(),
+    )
+    return group_claims_constrained(strong_edges(scored, threshold), identities)
+
+
+def clusters_table(grouping: Grouping) -> pa.Table:
+    return pa.table(
+        {
+            "cluster_id": pa.array(list(grouping.cluster_of.values()), pa.string()),
+            "claim_id": pa.array(list(grouping.cluster_of.keys()), pa.string()),
+        }
+    )
 
 
 def find_conflicts(
     standardised: pa.Table,
     scored: pa.Table,
     options: DetectOptions,
-    evidence: Callable[[dict[str, Any]], str] = clear_text_evidence,
+    evidence: Callable[[Mapping[str, Any]], str] = clear_text_evidence,
+    *,
+    grouping: Grouping | None = None,
+    namesakes: Namesakes | None = None,
 ) -> tuple[list[Conflict], dict[str, int]]:
-    """Group the scored pairs and turn each group's overlapping pairs into conflicts."""
+    """Turn each group's overlapping pairs into conflicts or needs-check rows, each with its
+    own probability (a pair of a group never scored is left out)."""
+    if grouping is None:
+        grouping = group_claims_constrained(strong_edges(scored, options.threshold), {})
+    groups = clusters_table(grouping)
     connection = duckdb.connect()
     try:
-        groups = group_claims(connection, scored, options.threshold)
         scored = _with_similarities(connection, scored)
         connection.register("groups", groups)
         connection.register("claims", standardised)
@@ -292,16 +273,66 @@ def find_conflicts(
         rows = connection.sql(GROUP_PAIRS_SQL).to_arrow_table().to_pylist()
     finally:
         connection.close()
-    conflicts, suppressed = conflicts_from_groups(rows, options, evidence)
+    rules = PairRules(
+        threshold=options.threshold,
+        floor=SCORE_FLOOR,
+        min_overlap_days=options.min_overlap_days,
+        as_of=options.as_of or date.today(),
+        known_different=options.known_different,
+        bridges=grouping.bridges,
+        namesakes=namesakes or Namesakes(),
+    )
+    conflicts, suppressed = conflicts_of_rows(rows, rules, evidence)
     counts = {
         "candidate_pairs": scored.num_rows,
         "pairs_above_threshold": sum(
             1 for p in scored["match_probability"].to_pylist() if p >= options.threshold
         ),
-        "groups": len({str(g) for g in groups["cluster_id"].to_pylist()}),
+        "groups": len(set(grouping.cluster_of.values())),
         "suppressed": suppressed,
     }
     return conflicts, counts
+
+
+def conflicts_of_rows(
+    rows: list[dict[str, Any]],
+    rules: PairRules,
+    evidence: Callable[[Mapping[str, Any]], str],
+) -> tuple[list[Conflict], int]:
+    """The shown pairs of the groups; (conflicts and needs-check rows, suppressed)."""
+    conflicts, suppressed = [], 0
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        pair = (str(row["claim_id_a"]), str(row["claim_id_b"]))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        days = overlap_days(row["overlap_start"], row["overlap_end"], rules.as_of)
+        if days < rules.min_overlap_days:
+            continue
+        if pair in rules.known_different:
+            suppressed += 1
+            continue
+        judged = judge_pair(row, rules, evidence)
+        if judged is None:
+            continue
+        finding, probability, text = judged
+        conflicts.append(
+            Conflict(
+                claim_id_a=pair[0],
+                claim_id_b=pair[1],
+                ocmw_a=str(row["ocmw_a"]),
+                ocmw_b=str(row["ocmw_b"]),
+                match_probability=probability,
+                overlap_start=row["overlap_start"],
+                overlap_end=row["overlap_end"],
+                overlap_days=days,
+                evidence=text,
+                cluster_id=f"LG-{row['cluster_id']}",
+                status=finding.value,
+            )
+        )
+    return conflicts, suppressed
 
 
 def _with_similarities(connection: duckdb.DuckDBPyConnection, scored: pa.Table) -> pa.Table:
@@ -340,13 +371,18 @@ def detect_conflicts(
         standardised = standardise(connection, read.table)
     engine = open_engine(options.engine)
     try:
-        scored, model, summary.model_source = score_pairs(
-            standardised, engine, options.seed, step, options.model_file
+        scored, grouping, model, summary.model_source = score_pairs(
+            standardised, engine, options, step
         )
     finally:
         engine.close()
-    step("grouping")
-    conflicts, counts = find_conflicts(standardised, scored, options)
+    conflicts, counts = find_conflicts(
+        standardised,
+        scored,
+        options,
+        grouping=grouping,
+        namesakes=clear_text_namesakes(standardised),
+    )
     _finish_summary(summary, counts)
     step("writing")
     summary.conflicts = write_conflicts(out_path, conflicts)
@@ -425,10 +461,15 @@ def detect_pseudonymised(
     summary.threshold, summary.out = options.threshold, str(out_path)
     step("training and scoring")
     with duckdb.connect() as hub:
-        scored, model = score_encoded_pairs(hub, encoded, floor=SCORE_FLOOR, seed=options.seed)
+        scored, grouping, model = score_encoded_pairs(
+            hub, encoded, floor=SCORE_FLOOR, seed=options.seed, group=hub_grouping(options)
+        )
         claims = hub_claims(hub)
+        namesakes = hub_namesakes(hub, HUB_TABLE)
     step("grouping")
-    conflicts, counts = find_conflicts(claims, scored, options, _given_evidence)
+    conflicts, counts = find_conflicts(
+        claims, scored, options, _given_evidence, grouping=grouping, namesakes=namesakes
+    )
     _finish_summary(summary, counts)
     step("writing")
     summary.conflicts = write_conflicts(out_path, conflicts)
@@ -437,7 +478,22 @@ def detect_pseudonymised(
     return summary, conflicts
 
 
-def _given_evidence(pair: dict[str, Any]) -> str:
+def hub_grouping(options: DetectOptions) -> Callable[[pa.Table, pa.Table], Grouping]:
+    """The hub's constrained grouping: two different valid INSZ keys never in one group."""
+
+    def group(hub_table: pa.Table, scored: pa.Table) -> Grouping:
+        identities = identities_of(
+            hub_table["claim_id"].to_pylist(),
+            hub_table["insz_key"].to_pylist(),
+            hub_table["insz_valid"].to_pylist(),
+        )
+        edges = strong_edges(scored, options.threshold)
+        return group_claims_constrained(edges, identities, keys_equal)
+
+    return group
+
+
+def _given_evidence(pair: Mapping[str, Any]) -> str:
     return str(pair["evidence"])
 
 

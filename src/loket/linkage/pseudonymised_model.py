@@ -6,9 +6,9 @@ so the same clustering and conflict steps follow.
 """
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -21,6 +21,9 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from loket.linkage.pseudonymise import CLK_COLUMNS, ENCODED_COLUMNS
+
+if TYPE_CHECKING:
+    from loket.linkage.clustering import Grouping
 
 OPEN_END = "DATE '9999-12-31'"
 HUB_TABLE = "encoded_claims"
@@ -323,17 +326,44 @@ def score_encoded_pairs(
     *,
     floor: float = 0.01,
     seed: int = 42,
-) -> tuple[pa.Table, dict[str, Any]]:
+    group: Callable[[pa.Table, pa.Table], "Grouping"] | None = None,
+) -> tuple[pa.Table, "Grouping | None", dict[str, Any]]:
     """Train on the encoded claims and score every candidate pair at or above `floor`.
 
     The pairs carry claim_id_l/_r, match_probability, the gamma_* levels, the retained
     columns (centre, period), the Dice values the evidence quotes and the evidence itself;
-    the model (as Splink's JSON) goes with them. The hub table stays in `connection`, as
-    `hub_claims(connection)`, for the grouping step.
+    the model (as Splink's JSON) goes with them. With `group` (hub claims, scored pairs ->
+    grouping) the claims are grouped and the pairs of a group that were not candidates are
+    scored too. The hub table stays in `connection`, as `hub_claims(connection)`.
     """
     linker = build_linker(connection, encoded)
     train(linker, connection, seed=seed)
     predictions = linker.inference.predict(threshold_match_probability=floor)
+    pairs = _with_evidence(connection, predictions.physical_name)
+    grouping = None
+    if group is not None:
+        hub = connection.sql(f"SELECT claim_id, insz_key, insz_valid FROM {HUB_TABLE}")
+        grouping = group(hub.to_arrow_table(), pairs)
+        if grouping.cluster_of:
+            clusters = pa.table(
+                {
+                    "cluster_id": pa.array(list(grouping.cluster_of.values()), pa.string()),
+                    "claim_id": pa.array(list(grouping.cluster_of.keys()), pa.string()),
+                }
+            )
+            registered = DuckDBAPI(connection=connection).register(clusters, table_name="clusters")
+            missing = linker.inference._score_missing_cluster_edges(registered, predictions)
+            more = _with_evidence(connection, missing.physical_name)
+            pairs = pa.concat_tables(
+                [pairs, more.select(pairs.column_names)], promote_options="permissive"
+            )
+            missing.drop_table_from_database_and_remove_from_cache()
+    model = linker.misc.save_model_to_json()
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return pairs, grouping, model
+
+
+def _with_evidence(connection: duckdb.DuckDBPyConnection, table: str) -> pa.Table:
     dice_select = ", ".join(
         f"2.0 * bit_count(l.{name} & r.{name}) / nullif(l.{name}_count + r.{name}_count, 0) "
         f"AS {name.removesuffix('_clk')}_dice"
@@ -342,15 +372,13 @@ def score_encoded_pairs(
     pairs = connection.sql(
         f"""
         SELECT p.* EXCLUDE ({", ".join(_matching_columns())}), {dice_select}
-        FROM {predictions.physical_name} p
+        FROM {table} p
         JOIN {HUB_TABLE} l ON l.claim_id = p.claim_id_l
         JOIN {HUB_TABLE} r ON r.claim_id = p.claim_id_r
         """
     ).to_arrow_table()
     texts = [evidence_text(row) for row in pairs.to_pylist()]
-    model = linker.misc.save_model_to_json()
-    predictions.drop_table_from_database_and_remove_from_cache()
-    return pairs.append_column("evidence", pa.array(texts, pa.string())), model
+    return pairs.append_column("evidence", pa.array(texts, pa.string()))
 
 
 def _matching_columns() -> list[str]:
