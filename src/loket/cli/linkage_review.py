@@ -6,7 +6,7 @@ from sqlalchemy import Select, or_, select
 
 from loket.cases.model import StaffUser
 from loket.cli.common import fail, print_json, sessions
-from loket.linkage.model import ConflictStatus, DecisionOutcome, LinkageConflict
+from loket.linkage.model import ConflictStatus, DecisionOutcome, Finding, LinkageConflict
 from loket.linkage.service import (
     LinkageError,
     NotAllowedToDecide,
@@ -21,6 +21,7 @@ app = typer.Typer(help="Review double-claim conflicts.", no_args_is_help=True)
 REFUSED_EXIT = 3
 STATUSES = ", ".join(s.value for s in ConflictStatus)
 OUTCOMES = "|".join(o.value for o in DecisionOutcome)
+FINDINGS = ", ".join(f.value for f in Finding)
 
 
 def _as_json(conflict: LinkageConflict) -> dict[str, object]:
@@ -37,6 +38,7 @@ def _as_json(conflict: LinkageConflict) -> dict[str, object]:
         "evidence": conflict.evidence,
         "cluster_id": conflict.cluster_id,
         "status": conflict.status,
+        "finding": conflict.finding,
         "first_seen_run": conflict.first_seen_run_id,
         "last_seen_run": conflict.last_seen_run_id,
     }
@@ -45,6 +47,7 @@ def _as_json(conflict: LinkageConflict) -> dict[str, object]:
 @app.command("conflicts")
 def conflicts_(
     status: str = typer.Option(None, "--status", help=f"Only these: {STATUSES}."),
+    finding: str = typer.Option(None, "--finding", help=f"Only these: {FINDINGS}."),
     ocmw: str = typer.Option(None, "--ocmw", help="Only those involving this REFNIS code."),
     username: str = typer.Option(
         None, "--user", help="Show only what this staff member may see; all when not given."
@@ -54,6 +57,8 @@ def conflicts_(
     """The stored conflicts, most likely first, each with its latest decision."""
     if status is not None and status not in {s.value for s in ConflictStatus}:
         fail(f"status: {status!r} is not one of {STATUSES}")
+    if finding is not None and finding not in {f.value for f in Finding}:
+        fail(f"finding: {finding!r} is not one of {FINDINGS}")
     with sessions()() as session:
         # Without --user the command runs with the database's own rights: every conflict.
         query: Select[LinkageConflict] = select(LinkageConflict)
@@ -64,6 +69,8 @@ def conflicts_(
             query = visible_conflicts(user)
         if status is not None:
             query = query.where(LinkageConflict.status == status)
+        if finding is not None:
+            query = query.where(LinkageConflict.finding == finding)
         if ocmw is not None:
             query = query.where(or_(LinkageConflict.ocmw_a == ocmw, LinkageConflict.ocmw_b == ocmw))
         query = query.order_by(
@@ -78,13 +85,18 @@ def conflicts_(
     if as_json:
         print_json(rows)
         return
-    for row in rows:
-        ends = row["overlap_end"] or "…"
-        typer.echo(
-            f"{row['conflict_id']}\t{row['status']}\t{row['outcome'] or ''}\t"
-            f"{row['ocmw_a']}:{row['claim_id_a']}\t{row['ocmw_b']}:{row['claim_id_b']}\t"
-            f"{row['match_probability']:.4f}\t{row['overlap_start']}..{ends}"
-        )
+    for kind in Finding:
+        listed = [row for row in rows if row["finding"] == kind.value]
+        if not listed:
+            continue
+        typer.echo(f"# {kind.value}: {kind.label}")
+        for row in listed:
+            ends = row["overlap_end"] or "…"
+            typer.echo(
+                f"{row['conflict_id']}\t{row['status']}\t{row['outcome'] or ''}\t"
+                f"{row['ocmw_a']}:{row['claim_id_a']}\t{row['ocmw_b']}:{row['claim_id_b']}\t"
+                f"{row['match_probability']:.4f}\t{row['overlap_start']}..{ends}"
+            )
 
 
 @app.command("resolve")

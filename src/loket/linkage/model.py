@@ -50,6 +50,25 @@ _STATUS_LABELS = {
 }
 
 
+class Finding(StrEnum):
+    """What the detector made of a pair: a `conflict`, or `needs-check` when the evidence
+    cannot tell the person from a namesake or links the pair only through other claims
+    (see `loket.linkage.outcomes`)."""
+
+    CONFLICT = "conflict"
+    NEEDS_CHECK = "needs-check"
+
+    @property
+    def label(self) -> str:
+        return _FINDING_LABELS[self]
+
+
+_FINDING_LABELS = {
+    Finding.CONFLICT: N_("Conflict"),
+    Finding.NEEDS_CHECK: N_("Needs a check: the same person is not certain"),
+}
+
+
 class DecisionOutcome(StrEnum):
     """What a person decided about two claims flagged as one person at two welfare centres."""
 
@@ -130,6 +149,9 @@ class LinkageConflict(Base):
     first_seen_run_id: Mapped[int] = mapped_column(ForeignKey("linkage_run.id"))
     last_seen_run_id: Mapped[int] = mapped_column(ForeignKey("linkage_run.id"))
     status: Mapped[str] = mapped_column(String(16), index=True)
+    finding: Mapped[str] = mapped_column(
+        String(16), index=True, default=Finding.CONFLICT.value, server_default="conflict"
+    )
 
 
 class LinkageDecision(Base):

@@ -29,11 +29,12 @@ birth date".
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+
+from loket.linkage.model import Finding
 
 POPULATION = 11_800_000
 BIRTH_YEARS = 85
@@ -42,13 +43,6 @@ PRIOR_FAMILY_FREQUENCY = 1 / 2_000
 PRIOR_GIVEN_FREQUENCY = 1 / 300
 NAMESAKES_EXPECTED_LIMIT = 0.05
 NamesakeKey = tuple[str, str, str]
-
-
-class Finding(StrEnum):
-    """What a pair of a group is shown as."""
-
-    CONFLICT = "conflict"
-    NEEDS_CHECK = "needs-check"
 
 
 @dataclass

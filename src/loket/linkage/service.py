@@ -271,4 +271,5 @@ def _copy_figures(row: LinkageConflict, conflict: Conflict, run_id: int) -> None
     row.overlap_days = conflict.overlap_days
     row.evidence = conflict.evidence
     row.cluster_id = conflict.cluster_id
+    row.finding = conflict.status
     row.last_seen_run_id = run_id

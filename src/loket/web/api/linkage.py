@@ -17,6 +17,7 @@ from loket.linkage.model import (
     NOTE_MAX_LENGTH,
     ConflictStatus,
     DecisionOutcome,
+    Finding,
     LinkageConflict,
     LinkageDecision,
 )
@@ -54,6 +55,10 @@ class ConflictOut(BaseModel):
     evidence: str = Field(description="What made the two claims look like one person.")
     cluster_id: str = Field(description="Claims linked to one person share a cluster id.")
     status: ConflictStatus = Field(description="`open` until a person decides on it.")
+    finding: Finding = Field(
+        description="`conflict`, or `needs-check` when the detector could not tell the person "
+        "from a namesake or linked the pair only through other claims."
+    )
     first_seen_run: int = Field(description="The detector run that first raised it.")
     last_seen_run: int = Field(description="The last detector run that raised it.")
 
@@ -100,6 +105,7 @@ def _conflict_out(row: LinkageConflict) -> ConflictOut:
         evidence=row.evidence,
         cluster_id=row.cluster_id,
         status=ConflictStatus(row.status),
+        finding=Finding(row.finding),
         first_seen_run=row.first_seen_run_id,
         last_seen_run=row.last_seen_run_id,
     )
@@ -147,6 +153,9 @@ def list_conflicts(
     session: SessionDep,
     user: StaffDep,
     status: Annotated[ConflictStatus | None, Query(description="Only open or resolved.")] = None,
+    finding: Annotated[
+        Finding | None, Query(description="Only conflicts, or only those that need a check.")
+    ] = None,
     ocmw: Annotated[
         str | None,
         Query(pattern=r"^[0-9]{5}$", description="Only those involving this REFNIS code."),
@@ -159,6 +168,8 @@ def list_conflicts(
     query = visible_conflicts(user)
     if status is not None:
         query = query.where(LinkageConflict.status == status.value)
+    if finding is not None:
+        query = query.where(LinkageConflict.finding == finding.value)
     if ocmw is not None:
         query = query.where((LinkageConflict.ocmw_a == ocmw) | (LinkageConflict.ocmw_b == ocmw))
     query = query.order_by(
