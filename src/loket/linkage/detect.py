@@ -275,7 +275,7 @@ def find_conflicts(
         connection.close()
     rules = PairRules(
         threshold=options.threshold,
-        floor=SCORE_FLOOR,
+        floor=0.0,  # every overlapping pair of a group is shown (see outcomes)
         min_overlap_days=options.min_overlap_days,
         as_of=options.as_of or date.today(),
         known_different=options.known_different,

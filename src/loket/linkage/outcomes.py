@@ -3,8 +3,10 @@
 Every pair keeps its own score (never its group's weakest link). A pair is `needs-check`
 rather than `conflict` when:
 
-- its own probability is below the threshold: it is in the group only through other claims
-  (pairs below SCORE_FLOOR are dropped: the model holds them for two people);
+- its own probability is below the threshold: it is in the group only through other claims.
+  Such a pair is kept however low its own score (`PairRules.floor`, 0 in detect): the
+  cannot-link rule already keeps register-proven different people apart, and a person
+  reviewing a group should see all its overlapping pairs;
 - one of its claims is a *bridge*: a claim without a valid INSZ that linked strongly to two
   persons the register tells apart (`loket.linkage.clustering`), so which one it belongs to is
   open;
