@@ -19,6 +19,9 @@ the explicit typo exception for the rare number valid under both the pre- and po
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 Compatible = Callable[[str, str], bool]
 
 
@@ -130,3 +133,36 @@ def identities_of(
         str(claim): (value if value and ok else None)
         for claim, value, ok in zip(claim_ids, values, valid, strict=True)
     }
+
+
+def strong_edges(scored: pa.Table, threshold: float) -> list[tuple[str, str, float]]:
+    """(claim_l, claim_r, probability) of the pairs at or above the threshold."""
+    strong = scored.filter(pc.greater_equal(scored["match_probability"], threshold))
+    return list(
+        zip(
+            strong["claim_id_l"].to_pylist(),
+            strong["claim_id_r"].to_pylist(),
+            strong["match_probability"].to_pylist(),
+            strict=True,
+        )
+    )
+
+
+def clear_text_grouping(standardised: pa.Table, scored: pa.Table, threshold: float) -> Grouping:
+    """Constrained groups of clear-text claims: two valid INSZ that are not a typo of each
+    other never end in one group."""
+    identities = identities_of(
+        standardised["claim_id"].to_pylist(),
+        standardised["insz"].to_pylist(),
+        standardised["insz_valid"].to_pylist(),
+    )
+    return group_claims_constrained(strong_edges(scored, threshold), identities)
+
+
+def clusters_table(grouping: Grouping) -> pa.Table:
+    return pa.table(
+        {
+            "cluster_id": pa.array(list(grouping.cluster_of.values()), pa.string()),
+            "claim_id": pa.array(list(grouping.cluster_of.keys()), pa.string()),
+        }
+    )

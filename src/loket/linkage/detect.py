@@ -23,7 +23,15 @@ from splink.internals.exceptions import EMTrainingException
 
 from loket.linkage import splink_model
 from loket.linkage.claims import ClaimsRead, read_claims
-from loket.linkage.clustering import Grouping, group_claims_constrained, identities_of, keys_equal
+from loket.linkage.clustering import (
+    Grouping,
+    clear_text_grouping,
+    clusters_table,
+    group_claims_constrained,
+    identities_of,
+    keys_equal,
+    strong_edges,
+)
 from loket.linkage.conflicts import Conflict, conflict_id_of, write_conflicts
 from loket.linkage.engines import LinkageEngine, open_engine
 from loket.linkage.evidence import clear_text_evidence
@@ -31,9 +39,8 @@ from loket.linkage.outcomes import (
     Namesakes,
     PairRules,
     clear_text_namesakes,
+    conflicts_of_rows,
     hub_namesakes,
-    judge_pair,
-    overlap_days,
 )
 from loket.linkage.pseudonymise import encode_claims, read_encoded
 from loket.linkage.pseudonymised_model import HUB_TABLE, hub_claims, score_encoded_pairs
@@ -217,39 +224,6 @@ ORDER BY one.cluster_id, claim_id_a, claim_id_b
 """
 
 
-def strong_edges(scored: pa.Table, threshold: float) -> list[tuple[str, str, float]]:
-    """(claim_l, claim_r, probability) of the pairs at or above the threshold."""
-    strong = scored.filter(pa.compute.greater_equal(scored["match_probability"], threshold))
-    return list(
-        zip(
-            strong["claim_id_l"].to_pylist(),
-            strong["claim_id_r"].to_pylist(),
-            strong["match_probability"].to_pylist(),
-            strict=True,
-        )
-    )
-
-
-def clear_text_grouping(standardised: pa.Table, scored: pa.Table, threshold: float) -> Grouping:
-    """Constrained groups of clear-text claims: two valid INSZ that are not a typo of each
-    other never end in one group."""
-    identities = identities_of(
-        standardised["claim_id"].to_pylist(),
-        standardised["insz"].to_pylist(),
-        standardised["insz_valid"].to_pylist(),
-    )
-    return group_claims_constrained(strong_edges(scored, threshold), identities)
-
-
-def clusters_table(grouping: Grouping) -> pa.Table:
-    return pa.table(
-        {
-            "cluster_id": pa.array(list(grouping.cluster_of.values()), pa.string()),
-            "claim_id": pa.array(list(grouping.cluster_of.keys()), pa.string()),
-        }
-    )
-
-
 def find_conflicts(
     standardised: pa.Table,
     scored: pa.Table,
@@ -292,47 +266,6 @@ def find_conflicts(
         "suppressed": suppressed,
     }
     return conflicts, counts
-
-
-def conflicts_of_rows(
-    rows: list[dict[str, Any]],
-    rules: PairRules,
-    evidence: Callable[[Mapping[str, Any]], str],
-) -> tuple[list[Conflict], int]:
-    """The shown pairs of the groups; (conflicts and needs-check rows, suppressed)."""
-    conflicts, suppressed = [], 0
-    seen: set[tuple[str, str]] = set()
-    for row in rows:
-        pair = (str(row["claim_id_a"]), str(row["claim_id_b"]))
-        if pair in seen:
-            continue
-        seen.add(pair)
-        days = overlap_days(row["overlap_start"], row["overlap_end"], rules.as_of)
-        if days < rules.min_overlap_days:
-            continue
-        if pair in rules.known_different:
-            suppressed += 1
-            continue
-        judged = judge_pair(row, rules, evidence)
-        if judged is None:
-            continue
-        finding, probability, text = judged
-        conflicts.append(
-            Conflict(
-                claim_id_a=pair[0],
-                claim_id_b=pair[1],
-                ocmw_a=str(row["ocmw_a"]),
-                ocmw_b=str(row["ocmw_b"]),
-                match_probability=probability,
-                overlap_start=row["overlap_start"],
-                overlap_end=row["overlap_end"],
-                overlap_days=days,
-                evidence=text,
-                cluster_id=f"LG-{row['cluster_id']}",
-                status=finding.value,
-            )
-        )
-    return conflicts, suppressed
 
 
 def _with_similarities(connection: duckdb.DuckDBPyConnection, scored: pa.Table) -> pa.Table:

@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from loket.linkage.conflicts import Conflict
 from loket.linkage.model import Finding
 
 POPULATION = 11_800_000
@@ -199,3 +200,44 @@ def judge_pair(
     if doubt is not None:
         return Finding.NEEDS_CHECK, probability, f"{doubt}; {text}"
     return Finding.CONFLICT, probability, text
+
+
+def conflicts_of_rows(
+    rows: list[dict[str, Any]],
+    rules: PairRules,
+    evidence: Callable[[Mapping[str, Any]], str],
+) -> tuple[list[Conflict], int]:
+    """The shown pairs of the groups; (conflicts and needs-check rows, suppressed)."""
+    conflicts, suppressed = [], 0
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        pair = (str(row["claim_id_a"]), str(row["claim_id_b"]))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        days = overlap_days(row["overlap_start"], row["overlap_end"], rules.as_of)
+        if days < rules.min_overlap_days:
+            continue
+        if pair in rules.known_different:
+            suppressed += 1
+            continue
+        judged = judge_pair(row, rules, evidence)
+        if judged is None:
+            continue
+        finding, probability, text = judged
+        conflicts.append(
+            Conflict(
+                claim_id_a=pair[0],
+                claim_id_b=pair[1],
+                ocmw_a=str(row["ocmw_a"]),
+                ocmw_b=str(row["ocmw_b"]),
+                match_probability=probability,
+                overlap_start=row["overlap_start"],
+                overlap_end=row["overlap_end"],
+                overlap_days=days,
+                evidence=text,
+                cluster_id=f"LG-{row['cluster_id']}",
+                status=finding.value,
+            )
+        )
+    return conflicts, suppressed

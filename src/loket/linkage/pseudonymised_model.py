@@ -8,7 +8,7 @@ so the same clustering and conflict steps follow.
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -20,10 +20,8 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from loket.linkage.clustering import Grouping, clusters_table
 from loket.linkage.pseudonymise import CLK_COLUMNS, ENCODED_COLUMNS
-
-if TYPE_CHECKING:
-    from loket.linkage.clustering import Grouping
 
 OPEN_END = "DATE '9999-12-31'"
 HUB_TABLE = "encoded_claims"
@@ -326,8 +324,8 @@ def score_encoded_pairs(
     *,
     floor: float = 0.01,
     seed: int = 42,
-    group: Callable[[pa.Table, pa.Table], "Grouping"] | None = None,
-) -> tuple[pa.Table, "Grouping | None", dict[str, Any]]:
+    group: Callable[[pa.Table, pa.Table], Grouping] | None = None,
+) -> tuple[pa.Table, Grouping | None, dict[str, Any]]:
     """Train on the encoded claims and score every candidate pair at or above `floor`.
 
     The pairs carry claim_id_l/_r, match_probability, the gamma_* levels, the retained
@@ -345,13 +343,9 @@ def score_encoded_pairs(
         hub = connection.sql(f"SELECT claim_id, insz_key, insz_valid FROM {HUB_TABLE}")
         grouping = group(hub.to_arrow_table(), pairs)
         if grouping.cluster_of:
-            clusters = pa.table(
-                {
-                    "cluster_id": pa.array(list(grouping.cluster_of.values()), pa.string()),
-                    "claim_id": pa.array(list(grouping.cluster_of.keys()), pa.string()),
-                }
+            registered = DuckDBAPI(connection=connection).register(
+                clusters_table(grouping), table_name="clusters"
             )
-            registered = DuckDBAPI(connection=connection).register(clusters, table_name="clusters")
             missing = linker.inference._score_missing_cluster_edges(registered, predictions)
             more = _with_evidence(connection, missing.physical_name)
             pairs = pa.concat_tables(
