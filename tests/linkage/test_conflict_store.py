@@ -2,6 +2,7 @@
 claims; a re-run keeps ids and decisions; "different people" keeps a pair from coming back."""
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -310,3 +311,22 @@ def test_the_command_line_lists_and_resolves(database_url, sessions, staff):
     assert rows == [(GB.conflict_id, "resolved", "different-people")]
     still_open = review(database_url, "conflicts", "--status", "open", "--json")
     assert [r["conflict_id"] for r in json.loads(still_open.stdout)] == [AG.conflict_id]
+
+
+def test_the_command_line_lists_needs_check_pairs_in_their_own_section(
+    database_url, sessions, staff
+):
+    doubtful = replace(GB, status="needs-check")
+    with sessions.begin() as session:
+        record_run(session, meta(), [AG, doubtful])
+    shown = review(database_url, "conflicts")
+    assert shown.exit_code == 0, shown.output
+    conflict_part, check_part = shown.stdout.split("# needs-check")
+    assert AG.conflict_id in conflict_part and GB.conflict_id not in conflict_part
+    assert GB.conflict_id in check_part
+    only = review(database_url, "conflicts", "--finding", "needs-check", "--json")
+    assert [(r["conflict_id"], r["finding"]) for r in json.loads(only.stdout)] == [
+        (GB.conflict_id, "needs-check")
+    ]
+    bad = review(database_url, "conflicts", "--finding", "maybe")
+    assert bad.exit_code == 2 and "finding" in bad.output

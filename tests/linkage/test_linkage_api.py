@@ -3,6 +3,7 @@ stored and shown back as plain text."""
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def conflict(claim_a: str, claim_b: str, ocmw_a: str, ocmw_b: str, p: float) -> 
 
 
 AG = conflict("ANT-001", "GNT-001", ANTWERPEN, GENT, 0.99)
-GB = conflict("BXL-001", "GNT-002", BRUSSEL, GENT, 0.93)
+GB = replace(conflict("BXL-001", "GNT-002", BRUSSEL, GENT, 0.93), status="needs-check")
 
 
 # Who calls: role, agency and office of each member of staff the tests use.
@@ -90,6 +91,14 @@ def test_pod_mi_lists_every_conflict_and_a_welfare_centre_its_own(client, scene)
     assert listed(client, scene.podmi, ocmw=BRUSSEL) == [GB.conflict_id]
     assert listed(client, scene.podmi, limit=1, offset=1) == [GB.conflict_id]
     assert listed(client, scene.antwerpen, ocmw=BRUSSEL) == []
+
+
+def test_needs_check_pairs_are_listed_apart_from_conflicts(client, scene):
+    token = scene.podmi
+    assert listed(client, token, finding="needs-check") == [GB.conflict_id]
+    assert listed(client, token, finding="conflict") == [AG.conflict_id]
+    response = client.get(f"{CONFLICTS}/{GB.conflict_id}", headers=bearer(token))
+    assert response.json()["finding"] == "needs-check"
 
 
 def test_a_decision_resolves_the_conflict_and_the_note_comes_back_as_json_text(client, scene):
