@@ -222,7 +222,8 @@ def _pseudonymised(
 
 def _print_summary(summary: DetectSummary) -> None:
     typer.echo(
-        f"{summary.conflicts} conflict(s) in {summary.groups} group(s) from "
+        f"{summary.conflicts} conflict(s) ({summary.needs_check} of them to check) in "
+        f"{summary.groups} group(s) from "
         f"{summary.claims_linked} claims ({summary.rejected} rejected, "
         f"{summary.warnings} warning(s)); written to {summary.out}"
     )

@@ -86,6 +86,8 @@ class DetectSummary:
     pairs_above_threshold: int = 0
     groups: int = 0
     conflicts: int = 0
+    needs_check: int = 0  # of `conflicts`, those with status needs-check
+    refused_links: int = 0  # strong links not followed: they would join two valid INSZ
     suppressed: int = 0
     model_file: str | None = None
     model_source: str = ""
@@ -264,6 +266,8 @@ def find_conflicts(
         ),
         "groups": len(set(grouping.cluster_of.values())),
         "suppressed": suppressed,
+        "needs_check": sum(1 for c in conflicts if c.status == "needs-check"),
+        "refused_links": grouping.refused_links,
     }
     return conflicts, counts
 
@@ -340,6 +344,8 @@ def _finish_summary(summary: DetectSummary, counts: dict[str, int]) -> None:
     summary.pairs_above_threshold = counts["pairs_above_threshold"]
     summary.groups = counts["groups"]
     summary.suppressed = counts["suppressed"]
+    summary.needs_check = counts["needs_check"]
+    summary.refused_links = counts["refused_links"]
 
 
 def _save_model(out_path: Path, model: dict[str, Any]) -> str:
