@@ -7,8 +7,9 @@ from pathlib import Path
 
 import duckdb
 
+from loket.demo.claims import generate_claims, write_table_csv
 from loket.linkage.claims import read_claims
-from loket.linkage.detect import DetectOptions, score_pairs
+from loket.linkage.detect import DetectOptions, detect_pseudonymised, score_pairs
 from loket.linkage.engines import open_engine
 from loket.linkage.standardise import standardise
 from tests.linkage.test_detect import (
@@ -84,3 +85,24 @@ def test_every_row_carries_its_own_pairs_probability(tmp_path: Path) -> None:
         assert round(own[(row.claim_id_a, row.claim_id_b)], 4) == round(row.match_probability, 4)
         if row.status == "conflict":
             assert row.match_probability >= 0.9
+
+
+def test_the_hub_keeps_two_valid_insz_apart_and_flags_the_bridge(tmp_path: Path) -> None:
+    claims, _truth = generate_claims(2000, seed=5)
+    path = tmp_path / "claims.csv"
+    write_table_csv(path, claims)
+    rows = [
+        claim("BR-X", ANTWERPEN, PERSON_X, "Wouters", "Els", "1987-04-12", "2025-01-01", sex="F"),
+        claim("BR-Y", GENT, PERSON_Y, "Wouters", "Els", "1987-04-12", "2025-01-01", sex="F",
+              postcode="9000"),
+        claim("BR-C", BRUSSEL, "", "Wouters", "Els", "1987-04-12", "2025-01-01", sex="F",
+              postcode="1000"),
+    ]  # fmt: skip
+    write_claims(path, rows, header=False)
+    options = DetectOptions(as_of=date(2025, 12, 31), save_model=False)
+    _summary, conflicts = detect_pseudonymised(
+        [path], tmp_path / "out.csv", options, key=b"ocmw-shared-secret-for-tests-only-0123456789"
+    )
+    bridged = [c for c in conflicts if c.claim_id_a.startswith("BR-")]
+    assert ("BR-X", "BR-Y") not in {(c.claim_id_a, c.claim_id_b) for c in bridged}
+    assert bridged and all(c.status == "needs-check" for c in bridged)
