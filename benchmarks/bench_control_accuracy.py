@@ -125,6 +125,8 @@ def _top(score: pd.Series, k: int) -> pd.Series:
 SELECTORS: dict[str, Callable[[Path, pd.DataFrame, int], pd.Series]] = {
     "loket": select_loket,
     "loket-learned": partial(select_loket, model="learned"),
+    "loket-expected": partial(select_loket, model="expected"),
+    "loket-ratios": partial(select_loket, model="ratios"),
     "blind": select_blind,
     "iforest": select_iforest,
 }

@@ -91,7 +91,11 @@ def score(
         None, "--year", help="fiscal year the dossiers describe (default: last year)"
     ),
     model: str = typer.Option(
-        "auto", "--model", help="auto, peer, or learned (from past controls in the file)"
+        "auto",
+        "--model",
+        help="expected (turnover against what its inputs predict), ratios (the ratios' "
+        "peer score; peer is its old name), learned (from past controls in the file), or "
+        "auto: expected, or with past controls whichever finds held-out hits best",
     ),
     report: bool = typer.Option(
         True,

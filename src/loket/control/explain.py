@@ -98,6 +98,65 @@ TEMPLATES = {
 }
 
 
+# The expected-turnover model's sentence: the shortfall, from which inputs, for which peers.
+EXPECTED_TEMPLATES = {
+    "en": {
+        "below": "Turnover is {pct}% below what its {inputs} predict for {sector} in {area}.",
+        "above": "Turnover is not below what its {inputs} predict for {sector} in {area} "
+        "({pct}% above).",
+        "and": " and ",
+        "purchases": "purchases",
+        "staff": "staff",
+        "wages": "wage bill",
+        "floor_area": "floor area",
+        "age": " Young firms are allowed to ramp up.",
+    },
+    "nl": {
+        "below": "De omzet ligt {pct}% onder wat {inputs} doen verwachten bij {sector} in {area}.",
+        "above": "De omzet ligt niet onder wat {inputs} doen verwachten bij {sector} in "
+        "{area} ({pct}% erboven).",
+        "and": " en ",
+        "purchases": "de aankopen",
+        "staff": "het personeel",
+        "wages": "de loonmassa",
+        "floor_area": "de vloeroppervlakte",
+        "age": " Jonge ondernemingen krijgen tijd om op te starten.",
+    },
+    "fr": {
+        "below": "Le chiffre d'affaires est inférieur de {pct} % à ce que laissent attendre "
+        "{inputs} pour les {sector} de {area}.",
+        "above": "Le chiffre d'affaires n'est pas inférieur à ce que laissent attendre "
+        "{inputs} pour les {sector} de {area} ({pct} % au-dessus).",
+        "and": " et ",
+        "purchases": "ses achats",
+        "staff": "son personnel",
+        "wages": "sa masse salariale",
+        "floor_area": "sa surface",
+        "age": " Les jeunes entreprises ont le temps de démarrer.",
+    },
+    "de": {
+        "below": "Der Umsatz liegt {pct} % unter dem, was {inputs} bei {sector} in {area} "
+        "erwarten lassen.",
+        "above": "Der Umsatz liegt nicht unter dem, was {inputs} bei {sector} in {area} "
+        "erwarten lassen ({pct} % darüber).",
+        "and": " und ",
+        "purchases": "Einkäufe",
+        "staff": "Personal",
+        "wages": "Lohnsumme",
+        "floor_area": "Fläche",
+        "age": " Junge Unternehmen erhalten Zeit für den Anlauf.",
+    },
+}
+# When a dossier has none of the inputs, the sentence names the sector alone.
+_NO_INPUTS = {"en": "turnover", "nl": "de omzet", "fr": "le chiffre d'affaires", "de": "Umsatz"}
+_PRESENT = {
+    "purchases": "purchases_eur > 0",
+    "staff": "employees IS NOT NULL",
+    "wages": "wage_bill_eur > 0",
+    "floor_area": "floor_area_m2 > 0",
+}
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -181,17 +240,48 @@ def explanation_sql(language: str, indicators: tuple[str, ...]) -> str:
              ELSE '' END)"""
 
 
+def expected_sql(language: str) -> str:
+    """The expected-turnover model's explanation: how far turnover lies below (or above) what
+    the inputs the dossier actually has predict for its sector in its own arrondissement."""
+    words = EXPECTED_TEMPLATES[language]
+    named = ", ".join(
+        f"CASE WHEN {_PRESENT[code]} THEN {_literal(words[code])} END" for code in _PRESENT
+    )
+    inputs = f"list_filter([{named}], lambda t: t IS NOT NULL)"
+    joined = (
+        f"CASE WHEN len({inputs}) = 0 THEN {_literal(_NO_INPUTS[language])} "
+        f"WHEN len({inputs}) = 1 THEN {inputs}[1] "
+        f"ELSE concat(array_to_string(list_slice({inputs}, 1, len({inputs}) - 1), ', '), "
+        f"{_literal(words['and'])}, {inputs}[-1]) END"
+    )
+    pct = "CAST(round(100 * abs(expected_gap)) AS INTEGER)"
+    parts = {"pct": pct, "inputs": joined, "sector": "sector_name", "area": "home_name"}
+    below = _fill(words["below"], **parts)
+    above = _fill(words["above"], **parts)
+    young = f"CASE WHEN {_YOUNG} THEN {_literal(words['age'])} ELSE '' END"
+    sentence = f"concat(CASE WHEN expected_gap > 0 THEN {below} ELSE {above} END, {young})"
+    # Capitalise: the Dutch and French sentences open with an article.
+    return f"concat(upper(left({sentence}, 1)), substr({sentence}, 2))"
+
+
+_YOUNG = "age_band IN ('0', '1', '2', '3', '4')"
+
+
 def add_explanations(
-    connection: duckdb.DuckDBPyConnection, language: str, indicators: tuple[str, ...]
+    connection: duckdb.DuckDBPyConnection,
+    language: str,
+    indicators: tuple[str, ...],
+    model: str = "ratios",
 ) -> None:
-    """Add column `explanation` to table `scored`, in `language`."""
+    """Add column `explanation` to table `scored`, in `language`: the ratio sentences, or
+    for the expected-turnover model the shortfall against its prediction."""
     sectors, areas = name_tables(language)
     connection.register("sector_names", sectors)
     connection.register("area_names", areas)
     home = "arrondissement_refnis"
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE explained AS
-            SELECT scored.*, {explanation_sql(language, indicators)} AS explanation
+            SELECT scored.*, {_sql(language, indicators, model)} AS explanation
             FROM scored
             JOIN sector_names USING (sector)
             JOIN area_names ON area_names.level = scored.peer_level
@@ -201,3 +291,14 @@ def add_explanations(
     )
     connection.execute("DROP TABLE scored")
     connection.execute("ALTER TABLE explained RENAME TO scored")
+
+
+def _sql(language: str, indicators: tuple[str, ...], model: str) -> str:
+    if model != "expected":
+        return explanation_sql(language, indicators)
+    words = TEMPLATES[language]
+    peers = _fill(words["peers"], n="peer_count", sector="sector_name", area="area_name")
+    return f"""concat(
+        CASE WHEN selection = 'random-sample' THEN {_literal(words["random"])} ELSE '' END,
+        CASE WHEN score IS NULL THEN {_fill(words["unscored"], peers=peers)}
+             ELSE {expected_sql(language)} END)"""

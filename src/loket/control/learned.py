@@ -79,6 +79,7 @@ def _validation(
     peer: Floats,
     indicators: tuple[str, ...],
     seed: int,
+    expected: Floats | None = None,
 ) -> dict[str, float]:
     """Average precision on half of the past controls, of a model fitted on the other half and
     of the peer score: the learned model is used only where it finds hits better."""
@@ -86,12 +87,19 @@ def _validation(
     train, test = order[: len(order) // 2], order[len(order) // 2 :]
     model = _fit(features[train], hits[train], indicators, seed)
     learned = model.predict_proba(features[test])[:, 1]
-    return {
+    figures = {
         "learned_average_precision": round(float(average_precision_score(hits[test], learned)), 4),
         "peer_average_precision": round(
             float(average_precision_score(hits[test], np.nan_to_num(peer[test], nan=-1e9))), 4
         ),
     }
+    if expected is not None:
+        # The expected-turnover model learns nothing from the controls: scored as it stands.
+        figures["expected_average_precision"] = round(
+            float(average_precision_score(hits[test], np.nan_to_num(expected[test], nan=-1e9))),
+            4,
+        )
+    return figures
 
 
 def learn_from_past_controls(
@@ -108,7 +116,12 @@ def learn_from_past_controls(
         return None
     features = _matrix(controlled, indicators)
     peer = controlled.column("peer_score").to_numpy(zero_copy_only=False).astype(np.float64)
-    validation = _validation(features, hits, peer, indicators, seed)
+    expected = (
+        controlled.column("expected_score").to_numpy(zero_copy_only=False).astype(np.float64)
+        if "expected_score" in controlled.column_names
+        else None
+    )
+    validation = _validation(features, hits, peer, indicators, seed, expected)
     model = _fit(features, hits, indicators, seed)
     importances = dict(zip(indicators, model.term_importances(), strict=True))
     return LearnedModel(

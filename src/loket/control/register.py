@@ -72,6 +72,26 @@ INDICATORS = (
     ),
 )
 INDICATOR_CODES = tuple(indicator.code for indicator in INDICATORS)
+# The expected-turnover model's score: one derived feature from the same declared inputs.
+EXPECTED_TURNOVER = Indicator(
+    code="expected_turnover",
+    label="turnover against what its inputs predict",
+    numerator="turnover_eur",
+    denominator="turnover predicted from purchases_eur, employees, wage_bill_eur, "
+    "floor_area_m2 and founded_year",
+    purpose="find turnover that is low for the purchases, staff, wages, premises and age of "
+    "the enterprise together, weighing each input by how well it predicts turnover in the "
+    "sector",
+    legal_basis=_BASIS,
+    source="VAT returns; employees and wage bill from the DmfA quarterly declaration; floor "
+    "area from the cadastral register (AAPD); founding year from the Crossroads Bank for "
+    "Enterprises (KBO/BCE)",
+    rationale="a single ratio is a noisy witness; a robust per-sector regression on all "
+    "inputs gives the precise ones (purchases, where margins are stable) the weight they "
+    "deserve, and area effects shrunk towards the wider area allow for local prices",
+)
+DERIVED_FEATURES = (EXPECTED_TURNOVER,)
+FEATURE_CODES = INDICATOR_CODES + tuple(feature.code for feature in DERIVED_FEATURES)
 
 # Attributes about a person or a place of origin that must never drive a selection: the
 # Dutch childcare-benefits scandal selected on nationality.
@@ -139,6 +159,17 @@ def check_indicators(codes: Iterable[str]) -> tuple[str, ...]:
                 + ", ".join(INDICATOR_CODES)
             )
     return tuple(code for code in INDICATOR_CODES if code in asked)
+
+
+def check_features(codes: Iterable[str]) -> tuple[str, ...]:
+    """Features a model derives (beside the ratios): refused unless registered."""
+    asked = tuple(codes)
+    for code in asked:
+        if _is_protected(code):
+            raise ProtectedFeature(f"feature '{code}': a protected attribute is never a feature")
+        if code not in FEATURE_CODES:
+            raise UnregisteredFeature(f"feature '{code}' is not in the indicator register")
+    return asked
 
 
 def _is_protected(column: str) -> bool:

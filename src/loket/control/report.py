@@ -21,7 +21,7 @@ from loket.control.hotspots import (
     MunicipalityHotSpot,
     find_hotspots,
 )
-from loket.control.register import INDICATORS, MODEL_VERSION
+from loket.control.register import DERIVED_FEATURES, INDICATORS, MODEL_VERSION
 from loket.store.csvio import file_sha256
 
 FAIRNESS_CSV = "fairness.csv"
@@ -269,9 +269,22 @@ def _model_lines(model: object) -> list[str]:
         "neighbours; the two robust z-scores (median and median absolute deviation) are "
         "averaged. The peer score is Stouffer's combination of the ratios' z-scores. Location "
         "only chooses the peers; it is never a feature.",
+        "",
+        "The expected-turnover model (model version expected-turnover-1) instead predicts "
+        "each dossier's turnover from its own purchases, staff, wage bill, floor area and age "
+        "by a robust (Huber) regression per sector, a missing input marked by its own column "
+        "rather than dropping the dossier. The regression weighs each input by how well it "
+        "predicts turnover in that sector, so a precise input (purchases, where margins are "
+        "stable) is not diluted by noisy ones as under equal weights. The sector's median "
+        "shortfall in the region, province and arrondissement is allowed for, each shrunk "
+        "towards the wider area by n/(n+20), so that a small arrondissement borrows from its "
+        "province. The score is how far declared turnover lies below the prediction, in robust "
+        "standard deviations (1.4826 times the median absolute residual) of the sector.",
     ]
     if not isinstance(model, dict):
         return lines
+    if "name" in model:
+        lines += ["", f"- model that scored this run: **{md(model['name'])}**"]
     learned = model if "importances" in model else model.get("learned_model_not_used")
     if isinstance(learned, dict):
         validation = dict(learned.get("validation") or {})
@@ -283,8 +296,9 @@ def _model_lines(model: object) -> list[str]:
             + f", fitted on {md(learned.get('controlled', '–'))} past controls with "
             f"{md(learned.get('hits', '–'))} hits;",
             "- held-out average precision: learned "
-            f"{md(validation.get('learned_average_precision', '–'))}, peer score "
-            f"{md(validation.get('peer_average_precision', '–'))};",
+            f"{md(validation.get('learned_average_precision', '–'))}, peer score (ratios) "
+            f"{md(validation.get('peer_average_precision', '–'))}, expected turnover "
+            f"{md(validation.get('expected_average_precision', '–'))};",
             "- weight of each indicator: "
             + ", ".join(
                 f"{md(code)} {md(value)}"
@@ -297,12 +311,14 @@ def _model_lines(model: object) -> list[str]:
 
 def _indicator_lines(codes: object) -> list[str]:
     used = list(codes) if isinstance(codes, list | tuple) else []
-    known = {indicator.code: indicator for indicator in INDICATORS}
+    known = {indicator.code: indicator for indicator in INDICATORS + DERIVED_FEATURES}
     lines = [
         "| code | indicator | ratio | purpose | legal basis | source | rationale |",
         "|---|---|---|---|---|---|---|",
     ]
-    for indicator in INDICATORS:
+    for indicator in INDICATORS + DERIVED_FEATURES:
+        if indicator in DERIVED_FEATURES and indicator.code not in used:
+            continue
         if used and indicator.code not in used:
             continue
         lines.append(

@@ -13,6 +13,8 @@ import numpy as np
 import pyarrow as pa
 
 from loket.control.dossiers import DOSSIERS_SCHEMA, DossiersRead, read_dossiers
+from loket.control.expected import INPUT_OF, ExpectedSettings, add_expected_scores
+from loket.control.expected import MODEL_VERSION as EXPECTED_VERSION
 from loket.control.explain import LANGUAGES, LOW, add_explanations
 from loket.control.geography import postcode_areas
 from loket.control.learned import (
@@ -24,12 +26,21 @@ from loket.control.learned import (
 )
 from loket.control.neighbours import add_neighbour_scores
 from loket.control.peers import PeerSettings, build_peer_features
-from loket.control.register import INDICATOR_CODES, MODEL_VERSION, check_indicators
+from loket.control.register import (
+    EXPECTED_TURNOVER,
+    INDICATOR_CODES,
+    MODEL_VERSION,
+    check_features,
+    check_indicators,
+)
 from loket.control.selection import DEFAULT_SHARE, SelectionPlan, select
 from loket.store.csvio import file_sha256
 
-# auto: learn from past controls where the file has enough of them, else the peer score.
-MODELS = ("auto", "peer", "learned")
+# expected: turnover against what its inputs predict (loket.control.expected); ratios: the
+# four ratios' z-scores by Stouffer's z (`peer` is its old name); learned: the EBM from past
+# controls; auto: expected, or with enough past controls whichever of the three finds
+# held-out hits best.
+MODELS = ("auto", "expected", "ratios", "peer", "learned")
 SCORED_COLUMNS = [
     "dossier_id", "enterprise_number", "nace_code", "sector", "postcode",
     "municipality_refnis", "arrondissement_refnis", "province_refnis", "region_refnis",
@@ -37,8 +48,9 @@ SCORED_COLUMNS = [
     "wage_bill_eur", "floor_area_m2", "founded_year", "controlled", "adjustment_eur",
 ]  # fmt: skip
 RESULT_COLUMNS = [
-    "peer_level", "peer_area", "peer_count", "knn_count", "peer_score", "score", "rank",
-    "selected", "selection", "explanation",
+    "peer_level", "peer_area", "peer_count", "knn_count", "peer_score", "expected_score",
+    "expected_gap", "expected_turnover_eur", "score", "rank", "selected", "selection",
+    "explanation",
 ]  # fmt: skip
 
 
@@ -132,16 +144,18 @@ def _peer_score(connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ..
 def _learn(
     connection: duckdb.DuckDBPyConnection, indicators: tuple[str, ...], options: ScoreOptions
 ) -> LearnedModel | None:
-    """Where past controls teach enough (and the model is not fixed to `peer`), the score is
-    the learned probability of a hit; else the peer score."""
-    if options.model == "peer":
+    """Where past controls teach enough (and the model is auto or learned), fit the learned
+    model and measure all three models on held-out past controls; register its scores."""
+    if options.model not in ("auto", "learned"):
         return None
     columns = ", ".join(
-        ["line", "controlled", "adjustment_eur", "peer_score"] + [f"z_{c}" for c in indicators]
+        ["line", "controlled", "adjustment_eur", "peer_score", "expected_score"]
+        + [f"z_{c}" for c in indicators]
     )
     # By dossier id, not by line: the fit must not depend on the order of the file.
     table = connection.sql(
-        f"SELECT {columns} FROM peer_scored ORDER BY dossier_id"
+        f"SELECT {columns} FROM peer_scored LEFT JOIN expected USING (line) "
+        "ORDER BY dossier_id, line"
     ).to_arrow_table()
     labelled = table.column("controlled").null_count < table.num_rows
     learned = learn_from_past_controls(table, indicators, options.seed) if labelled else None
@@ -152,21 +166,37 @@ def _learn(
                 f"with at least {MIN_CONTROLLED} controlled dossiers and {MIN_HITS} hits"
             )
         return None
-    if options.model == "auto" and not learned.beats_peer_score:
-        # Kept for the run log: why the peer score stood alone.
-        return learned
-    probabilities = learned_scores(learned, table)
-    connection.register(
-        "learned",
-        pa.table({"line": table.column("line"), "learned_score": np.round(probabilities, 6)}),
-    )
+    if chosen_model(learned, options) == "learned":
+        probabilities = learned_scores(learned, table)
+        connection.register(
+            "learned",
+            pa.table({"line": table.column("line"), "learned_score": np.round(probabilities, 6)}),
+        )
     return learned
+
+
+def chosen_model(learned: LearnedModel | None, options: ScoreOptions) -> str:
+    """The model that scores: the one asked for, or under `auto` the new expected-turnover
+    model unless past controls show another finds held-out hits better (ties: expected)."""
+    if options.model == "peer":
+        return "ratios"
+    if options.model != "auto":
+        return options.model
+    if learned is None:
+        return "expected"
+    figures = learned.validation
+    precision = {
+        "expected": figures.get("expected_average_precision", -1.0),
+        "ratios": figures["peer_average_precision"],
+        "learned": figures["learned_average_precision"],
+    }
+    return max(precision, key=lambda name: (precision[name], name == "expected"))
 
 
 def used(learned: LearnedModel, options: ScoreOptions) -> bool:
     """Whether the learned model scores: always when asked for, under `auto` only where it
-    found held-out hits better than the peer score."""
-    return options.model == "learned" or learned.beats_peer_score
+    found held-out hits better than the other models."""
+    return chosen_model(learned, options) == "learned"
 
 
 def _rank(
@@ -174,18 +204,27 @@ def _rank(
 ) -> None:
     """Rank by score; a dossier is eligible for a risk selection only when at least one of
     its ratios is markedly below its peers and it lies below them overall."""
-    if learned is None or not used(learned, options):
-        source, score = "peer_scored", "peer_score"
+    model = chosen_model(learned, options)
+    source = "peer_scored LEFT JOIN expected USING (line)"
+    eligible = "peer_score > 0 AND has_low_ratio"
+    if model == "ratios":
+        score = "peer_score"
+    elif model == "expected":
+        # Too few peers nationally: unscored, as under the ratios. Eligible for a risk
+        # selection only with turnover markedly below what its inputs predict.
+        score = "CASE WHEN peer_score IS NOT NULL THEN expected_score END"
+        eligible = f"expected_score > {-LOW}"
     else:
         # A dossier without peers has no ratios to learn from: it stays unscored.
-        source = "peer_scored JOIN learned USING (line)"
+        source += " JOIN learned USING (line)"
         score = "CASE WHEN peer_score IS NOT NULL THEN learned_score END"
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE ranked AS
             SELECT *, row_number() OVER (ORDER BY score DESC NULLS LAST, dossier_id) AS rank,
-                   peer_score > 0 AND has_low_ratio AS eligible
+                   {eligible} AS eligible
             FROM (SELECT *, {score} AS score FROM {source})"""
     )
+    connection.execute("DROP TABLE expected")
     connection.execute("DROP TABLE peer_scored")
 
 
@@ -246,11 +285,14 @@ def _score(
         _add_neighbours(connection, indicators, options)
         step("score and selection")
         _peer_score(connection, indicators)
+        inputs = tuple(INPUT_OF[code] for code in indicators)
+        settings = ExpectedSettings(year, options.min_peers, inputs)
+        add_expected_scores(connection, "peer_scored", settings)
         learned = _learn(connection, indicators, options)
         _rank(connection, learned, options)
         _select(connection, options, dossiers.num_rows)
         step("explanations")
-        add_explanations(connection, options.language, indicators)
+        add_explanations(connection, options.language, indicators, chosen_model(learned, options))
         present = [
             f"z_{c}" if c in indicators else f"NULL::DOUBLE AS z_{c}" for c in INDICATOR_CODES
         ]
@@ -262,10 +304,22 @@ def _score(
     return result, learned
 
 
-def _model_description(learned: LearnedModel | None, scored_by_learned: bool) -> dict[str, object]:
-    if learned is not None and scored_by_learned:
-        return learned.describe()
-    description: dict[str, object] = {"kind": "peer score (Stouffer's z of the ratios)"}
+_KINDS = {
+    "expected": "expected turnover (robust regression per sector on purchases, staff, wages, "
+    "floor area and age, with shrunken area effects)",
+    "ratios": "peer score (Stouffer's z of the ratios)",
+}
+_VERSIONS = {
+    "expected": EXPECTED_VERSION,
+    "ratios": MODEL_VERSION,
+    "learned": MODEL_VERSION + "+ebm",
+}
+
+
+def _model_description(learned: LearnedModel | None, model: str) -> dict[str, object]:
+    if learned is not None and model == "learned":
+        return {"name": model, **learned.describe()}
+    description: dict[str, object] = {"name": model, "kind": _KINDS[model]}
     if learned is not None:
         description["learned_model_not_used"] = learned.describe()
     return description
@@ -295,7 +349,10 @@ def score_dossiers(
         )
         input_name, input_hash = "(table)", _table_sha256(source)
     table, learned = _score(dossiers, options, on_step)
-    scored_by_learned = learned is not None and used(learned, options)
+    model = chosen_model(learned, options)
+    features = list(check_indicators(options.indicators))
+    if model == "expected":
+        features.append(check_features((EXPECTED_TURNOVER.code,))[0])
     selection = table.column("selection").to_pylist()
     run_log: dict[str, object] = {
         "run_id": hashlib.sha256(f"{input_hash}|{started.isoformat()}".encode()).hexdigest()[:16],
@@ -304,13 +361,13 @@ def score_dossiers(
         "input_file": input_name,
         "input_sha256": input_hash,
         "output_sha256": None,
-        "model_version": MODEL_VERSION + ("+ebm" if scored_by_learned else ""),
-        "model": _model_description(learned, scored_by_learned),
+        "model_version": _VERSIONS[model],
+        "model": _model_description(learned, model),
         "parameters": {
             key: (dict(value) if isinstance(value, Mapping) else value)
             for key, value in asdict(options).items()
         },
-        "indicators": list(check_indicators(options.indicators)),
+        "indicators": features,
         "counts": {
             "rows": read.rows if read else dossiers.num_rows,
             "scored": table.num_rows - table.column("score").null_count,
