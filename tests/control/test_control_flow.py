@@ -63,7 +63,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Scored:
     write_dossiers_csv(files.dossiers, generate_dossiers(DOSSIERS, seed=11, labels=True))
     succeeded(
         loket("control", "score", "--dossiers", str(files.dossiers), "--out", str(files.scores),
-              "--top", str(TOP))
+              "--top", str(TOP), "--model", "ratios")
     )  # fmt: skip
     succeeded(
         loket("control", "report", "--scores", str(files.scores), "--out-dir", str(files.report))

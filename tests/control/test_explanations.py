@@ -33,8 +33,10 @@ def _antwerp_computer_shops() -> list[dict]:
 
 def test_explanations_are_given_in_each_language_and_differ() -> None:
     rows = _antwerp_computer_shops()
-    by_language = {language: score_rows(rows, top=3, language=language)["HIDER"]["explanation"]
-                   for language in LANGUAGES}  # fmt: skip
+    by_language = {
+        language: score_rows(rows, top=3, language=language, model="ratios")["HIDER"]["explanation"]
+        for language in LANGUAGES
+    }
 
     assert len(set(by_language.values())) == 4
     assert by_language["en"].startswith("Turnover per")
@@ -45,7 +47,7 @@ def test_explanations_are_given_in_each_language_and_differ() -> None:
 
 
 def test_names_with_apostrophes_survive_sql_quoting() -> None:
-    hider = score_rows(_antwerp_computer_shops(), top=3, language="fr")["HIDER"]
+    hider = score_rows(_antwerp_computer_shops(), top=3, language="fr", model="ratios")["HIDER"]
 
     assert hider["selection"] == "risk"
     assert "Le chiffre d'affaires par " in hider["explanation"]

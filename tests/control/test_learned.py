@@ -212,7 +212,11 @@ def test_model_learned_scores_with_the_fitted_model(
     assert learned_run.run_log["model_version"] == MODEL_VERSION + "+ebm"
     model = model_log(learned_run)
     validation = model["validation"]
-    assert set(validation) == {"learned_average_precision", "peer_average_precision"}
+    assert set(validation) == {
+        "learned_average_precision",
+        "peer_average_precision",
+        "expected_average_precision",
+    }
     assert all(0.0 <= value <= 1.0 for value in validation.values())
     controlled = labelled.filter(pc.equal(labelled.column("controlled"), True))
     hits = pc.sum(pc.greater(controlled.column("adjustment_eur"), 0)).as_py()
@@ -232,30 +236,45 @@ def test_missing_floor_areas_do_not_stop_the_learned_model(learned_run: ScoredRu
     assert no_floor.column("score").null_count == 0
 
 
-def test_auto_uses_the_learned_model_exactly_when_it_found_hits_better(
+def test_auto_uses_the_model_with_the_best_held_out_average_precision(
     labelled: pa.Table,
 ) -> None:
     run = score_dossiers(labelled, ScoreOptions(model="auto", top=40))
     model = model_log(run)
-    used = run.run_log["model_version"] == MODEL_VERSION + "+ebm"
-    validation = model["validation"] if used else model["learned_model_not_used"]["validation"]
-    learned_better = validation["learned_average_precision"] > validation["peer_average_precision"]
-    assert used == learned_better
-    assert scores_equal_peer_scores(run) == (not used)
-    if not used:
-        assert run.run_log["model_version"] == MODEL_VERSION
+    validation = model.get("validation") or model["learned_model_not_used"]["validation"]
+    precision = {
+        "learned": validation["learned_average_precision"],
+        "ratios": validation["peer_average_precision"],
+        "expected": validation["expected_average_precision"],
+    }
+    best = max(precision.values())
+    # Ties go to the expected-turnover model.
+    chosen = "expected" if precision["expected"] == best else max(precision, key=precision.get)
+    assert model["name"] == chosen
+    versions = {
+        "learned": MODEL_VERSION + "+ebm",
+        "ratios": MODEL_VERSION,
+        "expected": "expected-turnover-1",
+    }
+    assert run.run_log["model_version"] == versions[chosen]
+    assert scores_equal_peer_scores(run) == (chosen == "ratios")
+    if chosen == "expected":
+        table = run.table
+        scored = table.filter(pc.is_valid(table.column("peer_score")))
+        assert scored.column("score").equals(scored.column("expected_score"))
 
 
-def test_auto_keeps_the_peer_score_when_the_learned_model_does_no_better(
+def test_auto_keeps_the_expected_model_when_no_other_does_better(
     labelled: pa.Table,
     fitted_on_file: tuple[ScoredRun, LearnedModel],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     model = fitted_on_file[1]
-    # A tie: the learned model must find hits strictly better to be used.
+    # A tie: another model must find hits strictly better to be used.
     tie = {
-        **model.validation,
-        "learned_average_precision": model.validation["peer_average_precision"],
+        "learned_average_precision": 0.5,
+        "peer_average_precision": 0.5,
+        "expected_average_precision": 0.5,
     }
 
     def no_better(*_: object) -> LearnedModel:
@@ -263,12 +282,34 @@ def test_auto_keeps_the_peer_score_when_the_learned_model_does_no_better(
 
     monkeypatch.setattr(score_module, "learn_from_past_controls", no_better)
     run = score_dossiers(labelled, ScoreOptions(model="auto", top=40))
-    assert run.run_log["model_version"] == MODEL_VERSION
-    model = model_log(run)
-    assert model["kind"].startswith("peer score")
-    not_used = model["learned_model_not_used"]["validation"]
-    assert not_used["learned_average_precision"] == not_used["peer_average_precision"]
-    assert scores_equal_peer_scores(run)
+    assert run.run_log["model_version"] == "expected-turnover-1"
+    logged = model_log(run)
+    assert logged["name"] == "expected"
+    assert logged["kind"].startswith("expected turnover")
+    assert logged["learned_model_not_used"]["validation"] == tie
+    assert not scores_equal_peer_scores(run)
+
+
+@pytest.mark.parametrize("model", ["peer", "ratios"])
+def test_auto_picks_the_ratios_when_they_find_hits_best(
+    labelled: pa.Table,
+    fitted_on_file: tuple[ScoredRun, LearnedModel],
+    monkeypatch: pytest.MonkeyPatch,
+    model: str,
+) -> None:
+    ratios_best = {
+        "learned_average_precision": 0.4,
+        "peer_average_precision": 0.6,
+        "expected_average_precision": 0.5,
+    }
+    fitted = replace(fitted_on_file[1], validation=ratios_best)
+    monkeypatch.setattr(score_module, "learn_from_past_controls", lambda *_: fitted)
+    auto = score_dossiers(labelled, ScoreOptions(model="auto", top=40))
+    asked = score_dossiers(labelled, ScoreOptions(model=model, top=40))
+    assert auto.run_log["model_version"] == asked.run_log["model_version"] == MODEL_VERSION
+    assert model_log(auto)["learned_model_not_used"]["validation"] == ratios_best
+    assert auto.table.column("score").equals(asked.table.column("score"))
+    assert scores_equal_peer_scores(auto)
 
 
 def test_model_peer_fits_nothing(labelled: pa.Table, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -278,7 +319,7 @@ def test_model_peer_fits_nothing(labelled: pa.Table, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(score_module, "learn_from_past_controls", must_not_fit)
     run = score_dossiers(labelled, ScoreOptions(model="peer", top=40))
     assert run.run_log["model_version"] == MODEL_VERSION
-    assert model_log(run) == {"kind": "peer score (Stouffer's z of the ratios)"}
+    assert model_log(run) == {"name": "ratios", "kind": "peer score (Stouffer's z of the ratios)"}
     assert scores_equal_peer_scores(run)
 
 

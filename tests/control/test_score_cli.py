@@ -263,7 +263,9 @@ def test_a_capacity_row_with_extra_fields_is_refused_naming_the_line(
 
 def test_language_fr_gives_french_explanations(dossiers: Path, tmp_path: Path) -> None:
     out = tmp_path / "scores.csv"
-    assert score(dossiers, out, "--top", "20", "--language", "fr").exit_code == 0
+    assert (
+        score(dossiers, out, "--top", "20", "--language", "fr", "--model", "ratios").exit_code == 0
+    )
     explanations = [row["explanation"] for row in rows_of(out)]
     assert all("is lower than" not in text for text in explanations)
     assert any("est inférieur à celui de" in text for text in explanations)

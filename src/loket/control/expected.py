@@ -15,11 +15,13 @@ regression instead gives each input the weight that best predicts turnover in th
 score is measured against the spread of what the inputs together cannot explain: an input that
 predicts turnover poorly in a sector gets little weight there, without any labels.
 
-Area effects: prices and local conditions move turnover for the same inputs. The median
-residual of the sector in the region, then in the province, then in the arrondissement, each
-over what the wider area already explained, is shrunk by n / (n + SHRINK_K) towards the wider
-area: an arrondissement with 3 dossiers keeps 3/23 of its own effect and otherwise takes its
-province's. The area only normalises prices; it never adds risk by itself.
+Area effects: prices and local conditions move turnover for the same inputs. In the region,
+then the province, then the arrondissement, each over what the wider area already explained,
+the sector's median residual is shrunk by n / (n + SHRINK_K) towards the median residual of
+all sectors in that area, which is itself shrunk the same way towards the wider area's effect:
+an arrondissement with 3 dossiers keeps 3/23 of its own effect and otherwise takes its
+province's, and a sector thinly spread over an area borrows the area's common price level. The
+area only normalises prices; it never adds risk by itself.
 
 The score is the standardised negative residual: (predicted - declared) log turnover over the
 sector's robust spread (1.4826 x median absolute deviation). Rows are put in dossier-id order
@@ -139,17 +141,27 @@ def huber_fit(x: Floats, y: Floats) -> Floats:
     return coefficients
 
 
+def _shrunk_median(left: Floats, keys: list[npt.NDArray[np.object_]], prior: Floats) -> Floats:
+    """Each group's median of `left`, shrunk towards `prior` by n / (n + SHRINK_K)."""
+    grouped = pd.Series(left).groupby(keys, sort=True, dropna=False)
+    median = grouped.transform("median").to_numpy(np.float64)
+    weight = grouped.transform("count").to_numpy(np.float64)
+    weight = weight / (weight + SHRINK_K)
+    return np.asarray(weight * median + (1.0 - weight) * prior, dtype=np.float64)
+
+
 def _area_effects(frame: pd.DataFrame, residuals: Floats) -> Floats:
-    """Region, then province, then arrondissement effects of each sector, each shrunk towards
-    the wider area by n / (n + SHRINK_K); the sum for every dossier."""
+    """Region, then province, then arrondissement effects, each over what the wider area left
+    unexplained: the sector's median there, shrunk towards the median of all sectors there,
+    itself shrunk towards the wider area (no further effect). The sum for every dossier."""
     total = np.zeros(len(frame))
     left = residuals.copy()
     for level in _AREA_LEVELS:
-        keys = [frame["sector"], frame[f"{level}_refnis"]]
-        grouped = pd.Series(left).groupby(keys, sort=True, dropna=False)
-        median = grouped.transform("median").to_numpy(np.float64)
-        count = grouped.transform("count").to_numpy(np.float64)
-        effect = np.nan_to_num(median * count / (count + SHRINK_K))
+        # Arrays, not columns: a column would be aligned on the frame's index.
+        area = frame[f"{level}_refnis"].to_numpy(dtype=object)
+        sector = frame["sector"].to_numpy(dtype=object)
+        shared = _shrunk_median(left, [area], np.zeros(len(frame)))
+        effect = np.nan_to_num(_shrunk_median(left, [sector, area], shared))
         total += effect
         left -= effect
     return total
