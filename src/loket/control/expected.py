@@ -63,8 +63,11 @@ INPUT_OF = {
     "turnover_per_wage": "wages",
     "turnover_per_m2": "floor_area",
 }
-# Columns of the design: the log of each input and its missing indicator.
+# Columns of the design: the log of each input and its missing indicator; then the age bands.
 _INPUT_COLUMNS = {"purchases": (1, 2), "staff": (3, 4), "wages": (5, 6), "floor_area": (7, 8)}
+_FIRST_BAND = 9
+# A missing input or an age band needs this many dossiers of the sector for its own column.
+MIN_LEVEL = 20
 
 
 @dataclass(frozen=True)
@@ -106,14 +109,32 @@ def _pattern(x: Floats, inputs: tuple[str, ...]) -> npt.NDArray[np.int64]:
     return pattern
 
 
+def _without_rare_levels(x: Floats) -> Floats:
+    """A missing-input or age-band column that marks only a handful of dossiers would fit
+    their turnover exactly and hide any shortfall. Below MIN_LEVEL dossiers, a missing input
+    takes the median of the others instead, and a rare age band counts as older."""
+    x = x.copy()
+    for log_column, flag_column in _INPUT_COLUMNS.values():
+        missing = x[:, flag_column] > 0
+        if 0 < missing.sum() < MIN_LEVEL and (~missing).any():
+            x[missing, log_column] = np.median(x[~missing, log_column])
+            x[:, flag_column] = 0.0
+    for band in range(_FIRST_BAND, x.shape[1]):
+        if x[:, band].sum() < MIN_LEVEL:
+            x[:, band] = 0.0
+    return x
+
+
 def _fit_sector(x: Floats, y: Floats, pattern: npt.NDArray[np.int64]) -> Floats:
     """Predictions for one sector: one fit for all, refined for every missing-input pattern
     with enough dossiers of its own."""
-    predicted = x @ huber_fit(x, y)
+    whole = _without_rare_levels(x)
+    predicted = whole @ huber_fit(whole, y)
     for value in np.unique(pattern):
         rows = np.flatnonzero(pattern == value)
         if len(rows) >= MIN_PATTERN and len(rows) < len(y):
-            predicted[rows] = x[rows] @ huber_fit(x[rows], y[rows])
+            part = _without_rare_levels(x[rows])
+            predicted[rows] = part @ huber_fit(part, y[rows])
     return predicted
 
 
