@@ -28,7 +28,6 @@ from loket.demo.enterprises_independent_world import (
     Bools,
     Floats,
     Ints,
-    World,
     build_world,
     family_table,
 )
@@ -205,7 +204,7 @@ def generate_independent_dossiers(
     }
     if labels:
         controlled, adjustment = _past_controls(
-            rng, world, sector, turnover, purchases, planted, true_turnover - turnover
+            rng, sector, turnover, purchases, planted, true_turnover - turnover
         )
         columns["controlled"] = pa.array(controlled)
         columns["adjustment_eur"] = pa.array(adjustment, mask=~controlled)
@@ -227,7 +226,6 @@ def generate_independent_dossiers(
 
 def _past_controls(
     rng: np.random.Generator,
-    world: World,
     sector: Ints,
     turnover: Floats,
     purchases: Floats,
@@ -247,5 +245,4 @@ def _past_controls(
     honest = controlled & ~planted & (rng.random(size) < HONEST_ADJUSTED)
     adjustment = np.where(found, hidden_eur * rng.uniform(0.7, 1.0, size), 0.0)
     adjustment = np.where(honest, turnover * rng.uniform(0.005, 0.03, size), adjustment)
-    del world  # the rule sees only the dossiers, as it did then
     return controlled, np.rint(adjustment)
