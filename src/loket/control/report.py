@@ -234,7 +234,12 @@ def model_card(
         "",
         "- Peers are compared on declared figures; an enterprise with an unusual but honest "
         "business model (a bakery that mainly supplies shops, a family firm with unpaid help) "
-        "scores as a risk. The explanation of each dossier says which ratio drove its score.",
+        "scores as a risk. The explanation of each dossier says which ratio drove its score or, "
+        "under the expected-turnover model, how far its turnover lies below what its inputs "
+        "predict and from which inputs.",
+        "- The expected-turnover model fits one regression per sector; a sector with a very "
+        "different business model inside it (wholesale and retail bakeries) predicts worse, "
+        "and its spread, not its level, then keeps it from being selected.",
         "- Small peer groups are widened to province, region or country; a dossier compared "
         "nationally is compared with enterprises in other local markets.",
         "- Hit and false-positive rates come from dossiers that were controlled, which were "
