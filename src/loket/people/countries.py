@@ -16,7 +16,11 @@ def country_codes() -> frozenset[str]:
     return frozenset(
         code
         for code in territories
-        if len(code) == 2 and code.isalpha() and code.isupper() and code not in NOT_A_PLACE
+        if isinstance(code, str)
+        and len(code) == 2
+        and code.isalpha()
+        and code.isupper()
+        and code not in NOT_A_PLACE
     )
 
 
