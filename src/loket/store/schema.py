@@ -12,6 +12,7 @@ import loket.contact.model
 import loket.control.model
 import loket.documents.attestation_model
 import loket.documents.model
+import loket.entitlements.model
 import loket.exchange.model
 import loket.geo.model
 import loket.linkage.model
