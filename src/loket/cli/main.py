@@ -14,6 +14,7 @@ from loket.cli import (
     linkage,
     moves,
     routing,
+    rules,
     server,
     users,
 )
@@ -37,3 +38,4 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(linkage.app, name="linkage")
 app.add_typer(control.app, name="control")
 app.add_typer(documents.app, name="documents")
+app.add_typer(rules.app, name="rules")

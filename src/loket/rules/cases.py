@@ -145,7 +145,8 @@ def read_case(path: Path) -> tuple[LivingWageSituation | MaintenanceSituation, d
         raise RulesError(f"case: {path.name} is not valid YAML ({error})", field="case") from None
     if not isinstance(data, dict):
         raise RulesError(f"case: {path.name} must be a mapping of fields", field="case")
-    data = dict(data)
+    # YAML 1.1 reads the key `on:` as the boolean true.
+    data = {("on" if key is True else str(key)): value for key, value in data.items()}
     on = _date(data.pop("on"), "on") if "on" in data else None
     kind = data.pop("kind", None)
     if kind is None:

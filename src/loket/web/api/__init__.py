@@ -12,6 +12,7 @@ from loket.web.api import (
     linkage,
     me,
     routing,
+    rules,
 )
 from loket.web.api.nul import refuse_nul_characters
 
@@ -27,3 +28,4 @@ router.include_router(exchange.router)
 router.include_router(me.router)
 router.include_router(linkage.router)
 router.include_router(control.router)
+router.include_router(rules.router)
