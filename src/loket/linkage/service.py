@@ -15,6 +15,7 @@ from loket.linkage.model import (
     NOTE_MAX_LENGTH,
     ConflictStatus,
     DecisionOutcome,
+    Finding,
     LinkageConflict,
     LinkageDecision,
     LinkageMode,
@@ -118,6 +119,44 @@ def visible_conflicts(user: StaffUser) -> Select[LinkageConflict]:
     if refnis is None:
         return query.where(false())
     return query.where(or_(LinkageConflict.ocmw_a == refnis, LinkageConflict.ocmw_b == refnis))
+
+
+def filtered_conflicts(
+    user: StaffUser,
+    *,
+    status: ConflictStatus | None = None,
+    finding: Finding | None = None,
+    ocmw: str | None = None,
+) -> Select[LinkageConflict]:
+    """The conflicts `user` may see (`visible_conflicts`), narrowed to one status, one finding
+    and those involving one welfare centre (REFNIS code) where given."""
+    query = visible_conflicts(user)
+    if status is not None:
+        query = query.where(LinkageConflict.status == status.value)
+    if finding is not None:
+        query = query.where(LinkageConflict.finding == finding.value)
+    if ocmw is not None:
+        query = query.where(or_(LinkageConflict.ocmw_a == ocmw, LinkageConflict.ocmw_b == ocmw))
+    return query
+
+
+def latest_outcomes(session: Session, conflict_ids: Sequence[str]) -> dict[str, DecisionOutcome]:
+    """The outcome of the decision that holds (the latest) for each of these conflicts that has
+    one."""
+    if not conflict_ids:
+        return {}
+    latest = (
+        select(func.max(LinkageDecision.id))
+        .where(LinkageDecision.conflict_id.in_(list(conflict_ids)))
+        .group_by(LinkageDecision.conflict_id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(LinkageDecision.conflict_id, LinkageDecision.outcome).where(
+            LinkageDecision.id.in_(latest)
+        )
+    )
+    return {conflict_id: DecisionOutcome(outcome) for conflict_id, outcome in rows}
 
 
 def known_different_pairs(session: Session) -> frozenset[tuple[str, str]]:

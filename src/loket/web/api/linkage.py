@@ -26,6 +26,7 @@ from loket.linkage.service import (
     NotAllowedToDecide,
     UnknownConflict,
     decisions_of,
+    filtered_conflicts,
     may_decide_on_conflicts,
     may_see_conflicts,
     resolve,
@@ -165,13 +166,7 @@ def list_conflicts(
 ) -> list[ConflictOut]:
     """The conflicts the caller may see, most likely first."""
     _may_see(user)
-    query = visible_conflicts(user)
-    if status is not None:
-        query = query.where(LinkageConflict.status == status.value)
-    if finding is not None:
-        query = query.where(LinkageConflict.finding == finding.value)
-    if ocmw is not None:
-        query = query.where((LinkageConflict.ocmw_a == ocmw) | (LinkageConflict.ocmw_b == ocmw))
+    query = filtered_conflicts(user, status=status, finding=finding, ocmw=ocmw)
     query = query.order_by(
         LinkageConflict.match_probability.desc(), LinkageConflict.conflict_id
     ).limit(limit)
