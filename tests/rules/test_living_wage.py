@@ -59,7 +59,7 @@ def test_single_with_other_income_shows_each_step_with_its_article() -> None:
     ]
     assert table == [
         (
-            "Monthly amount of the category single",
+            "Monthly amount for a person living alone",
             D("1314.20"),
             "art. 14, § 1, eerste lid, 2° (geïndexeerd, art. 15)",
         ),
@@ -67,7 +67,7 @@ def test_single_with_other_income_shows_each_step_with_its_article() -> None:
         ("Resources counted per year", D("6000.00"), "art. 16, § 1"),
         ("General exemption per year", D("-250.00"), "art. 22, § 1, b)"),
         (
-            "Yearly amount of the category single",
+            "Yearly amount for a person living alone",
             D("15770.40"),
             "art. 14, § 1, eerste lid, 2° (geïndexeerd, art. 15)",
         ),

@@ -66,6 +66,18 @@ CONDITIONS: tuple[tuple[str, str, LegalReference], ...] = (
 )
 
 
+MONTHLY_LABELS: dict[LivingWageCategory, str] = {
+    "cohabitant": N_("Monthly amount for a person living with others"),
+    "single": N_("Monthly amount for a person living alone"),
+    "family": N_("Monthly amount for a person with a dependent family"),
+}
+YEARLY_LABELS: dict[LivingWageCategory, str] = {
+    "cohabitant": N_("Yearly amount for a person living with others"),
+    "single": N_("Yearly amount for a person living alone"),
+    "family": N_("Yearly amount for a person with a dependent family"),
+}
+
+
 def to_cents(value: float) -> Decimal:
     return Decimal(repr(float(value))).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -114,7 +126,7 @@ def estimate_living_wage(situation: LivingWageSituation, on: date) -> LivingWage
     category_amount = to_cents(value("living_wage_category_amount"))
     steps: list[ComputationStep] = [
         ComputationStep(
-            N_("Monthly amount of the category {category}"),
+            MONTHLY_LABELS[category],
             {"category": category},
             category_amount,
             reference_of(amount_name, on),
@@ -189,7 +201,7 @@ def estimate_living_wage(situation: LivingWageSituation, on: date) -> LivingWage
             reference_of(f"living_wage.general_exemption.{category}", on),
         ),
         ComputationStep(
-            N_("Yearly amount of the category {category}"),
+            YEARLY_LABELS[category],
             {"category": category},
             to_cents(12 * float(category_amount)),
             reference_of(amount_name, on),

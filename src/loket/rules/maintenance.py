@@ -127,7 +127,7 @@ def decide_advance(situation: MaintenanceSituation, on: date) -> AdvanceDecision
         for number, amount in enumerate(per_child, start=1):
             steps.append(
                 ComputationStep(
-                    N_("Advance for child {number}: the title's amount, at most the cap"),
+                    N_("Advance for child {number}: the title's amount, at most {cap} euro"),
                     {"number": str(number), "cap": str(cap)},
                     amount,
                     reference_of("maintenance.advance_cap_per_child", on),
