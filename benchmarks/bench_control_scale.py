@@ -1,5 +1,6 @@
 """How long loket's control scoring takes and how much memory it needs for a million dossiers,
-generated with known under-declarers (loket.demo.enterprises); generation is not measured.
+generated with known under-declarers (`--generator ours`: loket.demo.enterprises, or
+`independent`: loket.demo.enterprises_independent); generation is not measured.
 
 Each run scores in a fresh process; its wall time is measured around
 `score_dossiers(path, ScoreOptions(...))` (reading the dossiers file included) and, with
@@ -9,7 +10,7 @@ output CSV included). Peak memory is the child's maximum resident set size
 `--runs` runs.
 
     .venv/bin/python benchmarks/bench_control_scale.py [--dossiers 1000000] [--runs 3]
-        [--methods score,cli] [--seed 1] [--json]
+        [--methods score,cli] [--seed 1] [--generator ours|independent] [--json]
 """
 
 import argparse
@@ -59,13 +60,21 @@ def run_case(method: str, dossiers_path: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "scored": scored, "selected": selected}
 
 
-def write_dossiers(size: int, seed: int, path: Path) -> None:
-    """Generate the dossiers file in a child process (not measured)."""
+GENERATORS = {
+    "ours": "loket.demo.enterprises:generate_dossiers",
+    "independent": "loket.demo.enterprises_independent:generate_independent_dossiers",
+}
+
+
+def write_dossiers(generator: str, size: int, seed: int, path: Path) -> None:
+    """Generate the dossiers file, with past-control labels, in a child process (not
+    measured)."""
+    module, function = GENERATORS[generator].split(":")
     code = (
         "import sys; from pathlib import Path; "
-        "from loket.demo.enterprises import generate_dossiers, write_dossiers_csv; "
-        "write_dossiers_csv(Path(sys.argv[1]), generate_dossiers(int(sys.argv[2]), "
-        "int(sys.argv[3])))"
+        "from loket.demo.enterprises import write_dossiers_csv; "
+        f"from {module} import {function}; "
+        f"write_dossiers_csv(Path(sys.argv[1]), {function}(int(sys.argv[2]), int(sys.argv[3])))"
     )
     subprocess.run([sys.executable, "-c", code, str(path), str(size), str(seed)], check=True)
 
@@ -76,6 +85,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--methods", default="score")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--generator", default="ours", choices=list(GENERATORS))
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--run-case", help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -97,7 +107,7 @@ def main() -> int:
         task = bar.add_task("control scale", total=1 + len(methods) * args.runs)
         path = Path(work) / f"dossiers-{args.dossiers}.csv"
         bar.update(task, description=f"generating {args.dossiers:,} dossiers")
-        write_dossiers(args.dossiers, args.seed, path)
+        write_dossiers(args.generator, args.dossiers, args.seed, path)
         bar.advance(task)
         for method in methods:
             runs = []
@@ -120,6 +130,7 @@ def main() -> int:
             )
     result = {
         "benchmark": "control-scale",
+        "generator": args.generator,
         "seed": args.seed,
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
