@@ -9,6 +9,7 @@ Rules:
 - The dossier opens at the office competent for the address; its first history line records
   the channel, who acted (a clerk, the citizen or a proxy) and the mandate.
 - The welfare centre must decide on a living wage within 30 days (law of 26 May 2002, art. 21).
+  A living-wage request's answers give the dossier its first assessment (an estimate).
 """
 
 import unicodedata
@@ -30,6 +31,8 @@ from loket.cases.dossiers import dossier_history, open_dossier
 from loket.cases.model import Dossier, Office
 from loket.cases.routing import AmbiguousPostcode, RoutingError
 from loket.contact.choices import Channel
+from loket.entitlements.assessments import LIVING_WAGE_CASE_TYPE, assess_request
+from loket.insight import channels as channel_events
 from loket.people.identifiers import validate_insz
 from loket.people.model import Citizen
 from loket.people.service import NewAddress, add_citizen
@@ -166,6 +169,9 @@ def submit(session: Session, draft: RequestDraft, now: datetime) -> Submission:
         raise IncompleteRequest("municipality") from None
     except (RoutingError, ValueError):
         raise NotRoutable() from None
+    if service.case_type == LIVING_WAGE_CASE_TYPE:
+        # The citizen's own answers give the dossier its first amount; staff recompute later.
+        assess_request(session, dossier, draft.answers, today)
     created = dossier_history(session, dossier.id)[0]
     created.channel = draft.channel
     created.actor = _actor(draft)
@@ -175,6 +181,7 @@ def submit(session: Session, draft: RequestDraft, now: datetime) -> Submission:
     draft.submitted_at = now
     draft.dossier_id = dossier.id
     draft.step = "done"
+    channel_events.request_submitted(session, draft, dossier.office_id, today)
     session.flush()
     return submission_of(session, draft)
 

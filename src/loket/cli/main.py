@@ -15,6 +15,7 @@ from loket.cli import (
     moves,
     routing,
     rules,
+    rules_reindex,  # noqa: F401  (adds `reindex` to `loket rules`)
     server,
     users,
 )
