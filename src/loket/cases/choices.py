@@ -61,6 +61,8 @@ class EventKind(StrEnum):
     TRANSFERRED = "transferred"
     ROUTING_NEEDED = "routing-needed"
     NOTE = "note"
+    # Given to a worker (or back to the office, unassigned); the reason holds the username.
+    ASSIGNED = "assigned"
 
 
 class RoutingProblem(StrEnum):

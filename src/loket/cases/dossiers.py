@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from loket.cases.choices import DossierStatus, EventKind
 from loket.cases.model import CaseType, Dossier, DossierEvent, Office, ReferenceCounter
 from loket.cases.routing import Router
+from loket.insight.caseload_refresh import count_decision, count_opened
+from loket.insight.deadlines import decision_due_on
 from loket.people.service import current_address, get_citizen
 
 
@@ -87,9 +89,11 @@ def open_dossier(
         case_type=case_type,
         status=status.value,
         opened_on=day,
+        decision_due_on=decision_due_on(case_type, day, status.value),
     )
     session.add(dossier)
     session.flush()
+    count_opened(session, office_id, case_type, day)
     session.add(
         DossierEvent(
             dossier_id=dossier.id,
@@ -113,9 +117,14 @@ def change_status(
     actor: str | None = None,
     channel: str | None = None,
 ) -> Dossier:
-    """Record a new status; the history line names `actor` and `channel` when given."""
+    """Record a new status; the history line names `actor` and `channel` when given.
+
+    The decision due date follows the status, and a decision is counted for the managers' page
+    in the same transaction."""
     dossier = get_dossier(session, reference)
     day = on or date.today()
+    count_decision(session, dossier, dossier.status, status.value, day)
+    dossier.decision_due_on = decision_due_on(dossier.case_type, dossier.opened_on, status.value)
     session.add(
         DossierEvent(
             dossier_id=dossier.id,

@@ -48,6 +48,8 @@ class Office(Base):
     opening_hours: Mapped[dict[str, str]] = mapped_column(JSON)
     staff_fte: Mapped[float] = mapped_column(Float, default=0.0)
     phone: Mapped[str | None] = mapped_column(String(40))
+    # Where the office's notifications (dossiers in and out, routing) go; see loket.notify.
+    email: Mapped[str | None] = mapped_column(String(254))
     step_free_access: Mapped[bool] = mapped_column(Boolean, server_default=true())
     # How many appointments the office can hold at the same time.
     appointment_desks: Mapped[int] = mapped_column(Integer, server_default="1")
@@ -86,7 +88,20 @@ class CaseType(Base):
 
 class Dossier(Base):
     __tablename__ = "dossier"
-    __table_args__ = (Index("ix_dossier_citizen_status", "citizen_id", "status"),)
+    __table_args__ = (
+        Index("ix_dossier_citizen_status", "citizen_id", "status"),
+        # The staff queue: an office's dossiers by decision due date (overdue first).
+        Index("ix_dossier_office_due", "office_id", "decision_due_on", "opened_on", "id"),
+        # The managers' page: an office's open load per status, type, worker and age.
+        Index(
+            "ix_dossier_office_load",
+            "office_id",
+            "status",
+            "case_type",
+            "assigned_worker",
+            "opened_on",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
@@ -98,6 +113,8 @@ class Dossier(Base):
     assigned_worker: Mapped[str | None] = mapped_column(String(64))
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # While the dossier awaits a decision: the day the legal term ends (insight.deadlines).
+    decision_due_on: Mapped[date | None] = mapped_column(Date)
 
 
 class DossierEvent(Base):

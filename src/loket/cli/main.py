@@ -10,6 +10,7 @@ from loket.cli import (
     dossiers,
     exchange,
     imports,
+    insight,
     jurisdiction,
     linkage,
     moves,
@@ -39,4 +40,5 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(linkage.app, name="linkage")
 app.add_typer(control.app, name="control")
 app.add_typer(documents.app, name="documents")
+app.add_typer(insight.app, name="insight")
 app.add_typer(rules.app, name="rules")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from loket.cases.choices import DossierStatus, EventKind
 from loket.cases.model import ReferenceCounter
 from loket.cases.routing import AmbiguousPostcode, Router, RoutingError
+from loket.insight.deadlines import decision_due_on
 
 S = DossierStatus
 # (agency, case type) of an open dossier, and how often each occurs.
@@ -169,6 +170,7 @@ class DossierMaker:
                 "assigned_worker": None,
                 "opened_on": opened,
                 "closed_on": None if status.is_open else days[-1],
+                "decision_due_on": decision_due_on(case_type, opened, status.value),
             }
         )
         self._event(dossier_id, EventKind.CREATED, opened, None, S.REQUESTED, office_id)

@@ -268,6 +268,10 @@ def seed_population(
     from loket.demo.registers import seed_registers
 
     seed_registers(sessions, seed)
+    from loket.demo.staffing import seed_staffing
+
+    with sessions.begin() as session:
+        seed_staffing(session, seed)
     with sessions.begin() as session:
         if session.get_bind().dialect.name == "postgresql":
             # Fresh statistics, so that the first import after a bulk load gets good plans.

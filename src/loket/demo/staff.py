@@ -29,6 +29,10 @@ DEMO_STAFF = (
     DemoLogin("demo-fin-gent", "case-worker", "fin", "fin-gent", "finance-gent-demo"),
     # An analyst reviews every control selection (the case worker only those of fin-gent).
     DemoLogin("demo-fin-analyst", "analyst", "fin", "fin-gent", "analyst-fin-demo"),
+    # Managers see caseload and staffing at /staff/insight/: Gent's welfare centre, and every
+    # FPS Finance office for its administrator.
+    DemoLogin("demo-manager-gent", "manager", "ocmw", "ocmw-44021", "manager-gent-demo"),
+    DemoLogin("demo-fin-admin", "admin", "fin", "fin-gent", "admin-fin-demo"),
     DemoLogin("demo-privacy", "privacy-officer", "podmi", "podmi-brussel", "privacy-podmi-demo"),
 )
 

@@ -15,6 +15,8 @@ import loket.documents.model
 import loket.entitlements.model
 import loket.exchange.model
 import loket.geo.model
+import loket.insight.caseload_model
+import loket.insight.staffing_model
 import loket.linkage.model
 import loket.logins.model
 import loket.people.model

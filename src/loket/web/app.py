@@ -28,6 +28,8 @@ from loket.web.pages import (
     services,
     staff,
     staff_dossier,
+    staff_insight,
+    staff_queue,
     verify,
 )
 from loket.web.pages.errors import page_or_api_error
@@ -50,6 +52,8 @@ PAGE_ROUTERS = [
     requests.router,
     staff.router,
     staff_dossier.router,
+    staff_queue.router,
+    staff_insight.router,
     counter.router,
     privacy.router,
     verify.router,

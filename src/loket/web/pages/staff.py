@@ -2,7 +2,6 @@
 the dossiers waiting to be routed by hand."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -10,9 +9,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from loket.cases.access import visible_dossiers
-from loket.cases.choices import OPEN_STATUSES, DossierStatus
-from loket.cases.model import CaseType, Dossier, Office, StaffUser
+from loket.cases.choices import DossierStatus
+from loket.cases.model import CaseType, Office, StaffUser
 from loket.cases.queue import waiting_dossiers
 from loket.contact.appointments import appointments_for, mark_appointment
 from loket.contact.callbacks import TOPIC_LABELS, WINDOW_LABELS, mark_callback, open_callbacks
@@ -21,7 +19,6 @@ from loket.contact.counter import end_counter_visit
 from loket.contact.model import Appointment
 from loket.logins.ratelimit import TooManyAttempts
 from loket.logins.service import LoginError, end_session, staff_login
-from loket.people.model import Citizen
 from loket.settings import get_settings
 from loket.texts import N_
 from loket.web.db import SessionDep
@@ -35,12 +32,11 @@ from loket.web.pages.rendering import (
     safe_local_url,
     set_cookie,
 )
+from loket.web.pages.staff_queue import queue_context, read_filter
 from loket.web.pages.viewer import SESSION_COOKIE, Viewer, ViewerDep
 
 router = APIRouter(include_in_schema=False)
 
-# The queue shows this many open dossiers at most; the rest are counted.
-QUEUE_LIMIT = 200
 # Appointments shown from today for this many days.
 APPOINTMENT_DAYS = 14
 
@@ -153,42 +149,6 @@ def logout(request: Request, session: SessionDep, viewer: ViewerDep, form: FormD
 # ---- the office queue -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    reference: str
-    type_name: str
-    status: str
-    opened_on: date
-    citizen: str
-
-
-def _open_dossiers(
-    session: SessionDep, staff: StaffUser, language: str
-) -> tuple[list[QueueRow], int]:
-    """The open dossiers of the staff member's office that they may see, oldest first."""
-    query = visible_dossiers(staff).where(Dossier.status.in_(OPEN_STATUSES))
-    if staff.office_id is not None:
-        query = query.where(Dossier.office_id == staff.office_id)
-    names = type_names(session, language)
-    rows = session.execute(
-        query.add_columns(Citizen.given_names, Citizen.family_name)
-        .join(Citizen, Citizen.id == Dossier.citizen_id)
-        .order_by(Dossier.opened_on, Dossier.reference)
-        .limit(QUEUE_LIMIT + 1)
-    ).all()
-    shown = [
-        QueueRow(
-            dossier.reference,
-            names.get(dossier.case_type, dossier.case_type),
-            status_label(dossier.status, language),
-            dossier.opened_on,
-            f"{given} {family}",
-        )
-        for dossier, given, family in rows[:QUEUE_LIMIT]
-    ]
-    return shown, len(rows)
-
-
 def _contacts(session: SessionDep, office_id: str | None) -> dict[str, Any]:
     """Open call-backs and the appointments of the coming two weeks of the office."""
     if office_id is None:
@@ -206,16 +166,33 @@ def _contacts(session: SessionDep, office_id: str | None) -> dict[str, Any]:
 
 
 @router.get("/staff/")
-def queue(request: Request, session: SessionDep, viewer: ViewerDep, done: str = "") -> Response:
+def queue(
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    done: str = "",
+    who: str = "",
+    type: str = "",
+    status: str = "",
+    page: str = "1",
+) -> Response:
+    """The office's open dossiers (due dates, overdue first, filters, pages), then the dossiers
+    waiting to be routed, call-backs and appointments."""
     staff = require_staff(viewer)
     language = language_of(request)
-    dossiers, total = _open_dossiers(session, staff, language)
     office = session.get(Office, staff.office_id) if staff.office_id else None
     waiting = waiting_dossiers(session, staff.office_id) if staff.office_id else []
+    dossiers = queue_context(
+        session,
+        staff,
+        read_filter(who, type, status, page),
+        date.today(),
+        type_names(session, language),
+        lambda code: status_label(code, language),
+    )
     context = {
         "office": office,
-        "dossiers": dossiers,
-        "more": max(0, total - QUEUE_LIMIT),
+        **dossiers,
         "waiting": waiting,
         "done": done[:40],
         **_contacts(session, staff.office_id),

@@ -95,6 +95,7 @@ EVENT_LABELS = {
     "transferred": N_("Moved to another office"),
     "routing-needed": N_("Needs routing by hand"),
     "note": N_("Note"),
+    "assigned": N_("Assigned to a worker"),
 }
 
 

@@ -1,0 +1,106 @@
+"""`loket insight`: staffing projections per office, legal terms, and the monthly caseload
+summary rebuilt from the dossiers."""
+
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from loket.cli.common import console, fail, print_json, sessions
+from loket.insight.caseload_refresh import rebuild_office_months
+from loket.insight.deadlines import CASE_TERMS
+from loket.insight.staffing import ScenarioError, parse_scenario, ratio_label
+from loket.insight.staffing_norms import ensure_default_norms
+from loket.insight.staffing_service import UnknownOffice, office_staffing, staffing_csv
+
+app = typer.Typer(help="Caseload, legal terms and staffing against norms.", no_args_is_help=True)
+
+
+@app.command()
+def staffing(
+    office: str = typer.Option(..., "--office", help="Office id, e.g. ocmw-44021 or fin-gent."),
+    scenario: str = typer.Option(
+        "",
+        "--scenario",
+        help="Replacement of retiring staff per service, e.g. collection=3/5,control=1/5 "
+        "(services: critical, collection, contact-centre, control; default 1/1).",
+    ),
+    start: int = typer.Option(None, "--start", help="First year (default this year)."),
+    csv_file: Path = typer.Option(None, "--csv", dir_okay=False, help="Also write a CSV."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """FTE per service for five years as staff retire, against the norm, and the first year
+    each service falls below it."""
+    try:
+        ratios = parse_scenario(scenario)
+    except ScenarioError as error:
+        fail(str(error))
+    with sessions()() as session:
+        try:
+            result = office_staffing(session, office, ratios, start or date.today().year)
+        except UnknownOffice as error:
+            fail(str(error))
+    if csv_file is not None:
+        csv_file.write_text(staffing_csv(result), encoding="utf-8")
+    if as_json:
+        print_json(result.as_json())
+        return
+    table = Table(title=f"{result.office_name} ({result.office_id})")
+    years = result.projections[0].years if result.projections else ()
+    for column in ("service", "replaced", "norm FTE", *map(str, years), "below from"):
+        table.add_column(column)
+    for p in result.projections:
+        need = "-" if p.required_fte is None else f"{p.required_fte:.1f}"
+        table.add_row(
+            p.service,
+            ratio_label(p.ratio),
+            need,
+            *(f"{f:.1f}" for f in p.fte),
+            str(p.first_year_below or "-"),
+        )
+    console.print(table)
+    if result.illustrative_norms:
+        console.print("The norms are illustrative defaults: set the office's own.")
+
+
+@app.command()
+def refresh() -> None:
+    """Rebuild the monthly caseload summary from the dossiers and their history (after a bulk
+    load; day to day it is kept current as dossiers are opened and decided)."""
+    with sessions().begin() as session:
+        rows = rebuild_office_months(session)
+    console.print(f"{rows} office-month rows written")
+
+
+@app.command()
+def norms() -> None:
+    """Load the illustrative default norms for agencies that have none yet."""
+    with sessions().begin() as session:
+        added = ensure_default_norms(session)
+    console.print(f"{added} default norm lines added")
+
+
+@app.command()
+def terms(as_json: bool = typer.Option(False, "--json")) -> None:
+    """The legal terms per case type, with their references."""
+    rows = [
+        {
+            "case_type": t.case_type,
+            **{
+                step: None if term is None else {"days": term.days, "reference": term.reference}
+                for step, term in (
+                    ("decision", t.decision),
+                    ("notification", t.notification),
+                    ("forwarding", t.forwarding),
+                )
+            },
+            "note": t.note,
+        }
+        for t in CASE_TERMS.values()
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        console.print(row, highlight=False)

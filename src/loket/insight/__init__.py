@@ -1,0 +1,1 @@
+"""Managers' insight: legal terms and due dates, caseload against staffing norms, projections."""
