@@ -108,12 +108,14 @@ def _print_demo_staff() -> None:
     from rich.table import Table
 
     from loket.control.model import ControlRun
+    from loket.demo.conflicts import seed_demo_conflicts
     from loket.demo.consultations import seed_demo_consultations
     from loket.demo.staff import demo_api_token, demo_login_rows, ensure_demo_staff
 
     with sessions().begin() as session:
         logins = ensure_demo_staff(session)
         seed_demo_consultations(session)
+        seed_demo_conflicts(session)
         # The review API takes a bearer token, not the sign-in password: a fresh one per start.
         analyst = next((login for login in logins if login.role == "analyst"), None)
         token = demo_api_token(session, analyst) if analyst else None

@@ -33,6 +33,8 @@ DEMO_STAFF = (
     # FPS Finance office for its administrator.
     DemoLogin("demo-manager-gent", "manager", "ocmw", "ocmw-44021", "manager-gent-demo"),
     DemoLogin("demo-fin-admin", "admin", "fin", "fin-gent", "admin-fin-demo"),
+    # The POD MI's analyst sees every double-claim conflict at /staff/conflicts/.
+    DemoLogin("demo-podmi-analyst", "analyst", "podmi", "podmi-brussel", "analyst-podmi-demo"),
     DemoLogin("demo-privacy", "privacy-officer", "podmi", "podmi-brussel", "privacy-podmi-demo"),
 )
 

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from loket.cases.model import StaffUser
 from loket.contact.mandates import mandate_allows
 from loket.contact.model import Mandate
+from loket.control.review_access import may_review
+from loket.linkage.service import may_see_conflicts
 from loket.logins.model import LoginSession
 from loket.logins.service import citizen_of, find_session, staff_user_of
 from loket.people.model import Citizen
@@ -48,6 +50,16 @@ class Viewer:
     @property
     def counter_mode(self) -> bool:
         return self.staff is not None and self.subject is not None
+
+    @property
+    def reviews_controls(self) -> bool:
+        """Whether the staff menu offers the control review (`loket.control.review`)."""
+        return self.staff is not None and may_review(self.staff)
+
+    @property
+    def sees_conflicts(self) -> bool:
+        """Whether the staff menu offers the double-claim conflicts (`loket.linkage.service`)."""
+        return self.staff is not None and may_see_conflicts(self.staff)
 
     @property
     def acting_under_mandate(self) -> bool:
