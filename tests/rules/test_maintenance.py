@@ -125,3 +125,9 @@ def test_before_2015_the_creditor_paid_a_share_of_what_was_recovered() -> None:
     assert ledger.surcharge_eur == D("10.00")
     assert ledger.owed_eur == D("0.00")
     assert ledger.creditor_fee_eur == D("5.50")
+
+
+def test_the_surcharge_rate_follows_the_day_of_the_request() -> None:
+    advance = [LedgerEntry(date(2015, 3, 1), "advance", D(100))]
+    assert recovery_ledger(advance, requested_on=date(2014, 12, 31)).surcharge_eur == D("10.00")
+    assert recovery_ledger(advance, requested_on=date(2015, 1, 1)).surcharge_eur == D("13.00")
