@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from loket.cases.choices import OPEN_STATUSES
 from loket.cases.model import Dossier, Office
 from loket.insight.caseload_model import OfficeMonth
-from loket.insight.deadlines import AWAITING_DECISION, CASE_TERMS
+from loket.insight.deadlines import CASE_TERMS
 from loket.insight.staffing_model import StaffMember
 
 # Upper bounds in days of the backlog age bands; the last band is everything older.
@@ -100,12 +100,12 @@ def office_load(session: Session, office: Office, today: date) -> OfficeLoad:
     load.per_worker = dict(sorted(per_worker.items(), key=lambda item: (-item[1], item[0])))
     load.age_bands = bands
     load.per_type = dict(sorted(per_type.items()))
+    # Only a dossier awaiting a decision has a due date (kept so by `change_status`), so the
+    # count needs the due-date index alone.
     load.overdue = (
         session.scalar(
             select(func.count()).where(
-                Dossier.office_id == office.id,
-                Dossier.decision_due_on < today,
-                Dossier.status.in_(AWAITING_DECISION),
+                Dossier.office_id == office.id, Dossier.decision_due_on < today
             )
         )
         or 0

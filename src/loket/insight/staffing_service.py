@@ -88,16 +88,20 @@ def office_staffing(
     scenario: dict[str, Fraction],
     start_year: int,
     ratios: Sequence[Fraction] | None = None,
+    caseload: dict[str, int] | None = None,
 ) -> OfficeStaffing:
     """The office's projection under `scenario`; with `ratios`, one projection per service and
-    ratio instead (for the chart)."""
+    ratio instead (for the chart). `caseload` (open dossiers per case type) is counted when
+    not given."""
     office = session.get(Office, office_id)
     if office is None:
         raise UnknownOffice(office_id)
     population = session.get(OfficePopulation, office_id)
     inhabitants = population.inhabitants if population else None
     lines, illustrative = norm_lines(session, office.agency_code)
-    need = required_fte(lines, open_caseload(session, office_id), inhabitants)
+    if caseload is None:
+        caseload = open_caseload(session, office_id)
+    need = required_fte(lines, caseload, inhabitants)
     posts = office_posts(session, office_id)
     if ratios is None:
         projections = project_office(posts, scenario, need, start_year)

@@ -85,8 +85,11 @@ def insight_page(
         return found
     today = date.today()
     scenario = _scenario(request)
-    chosen = office_staffing(session, found.id, scenario, today.year)
-    every_ratio = office_staffing(session, found.id, {}, today.year, ratios=STANDARD_RATIOS)
+    load = office_load(session, found, today)
+    chosen = office_staffing(session, found.id, scenario, today.year, caseload=load.per_type)
+    every_ratio = office_staffing(
+        session, found.id, {}, today.year, ratios=STANDARD_RATIOS, caseload=load.per_type
+    )
     charts = []
     for projection in chosen.projections:
         lines = [p for p in every_ratio.projections if p.service == projection.service]
@@ -94,7 +97,7 @@ def insight_page(
     query = "&".join(f"{s}={ratio_label(r)}" for s, r in scenario.items())
     context: dict[str, Any] = {
         "office": found,
-        "load": office_load(session, found, today),
+        "load": load,
         "staffing": chosen,
         "charts": charts,
         "scenario": {s: ratio_label(r) for s, r in scenario.items()},
