@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     session_hours: int = 8
     # Days a saved request can be resumed with its code.
     resume_days: int = 30
+    # The mail server the outbox sender sends through (see loket.notify.smtp for the forms).
+    # Empty: e-mails are kept in the outbox and shown to staff, never dropped.
+    smtp_url: str = ""
+    # The From address of loket's e-mails; its domain also ends every Message-ID.
+    smtp_from: str = "noreply@loket.example"
     # OpenID Connect to the federal authentication service (production citizen login).
     oidc_issuer: str = ""
     oidc_client_id: str = ""

@@ -14,6 +14,7 @@ from loket.cli import (
     jurisdiction,
     linkage,
     moves,
+    outbox,
     routing,
     rules,
     rules_reindex,  # noqa: F401  (adds `reindex` to `loket rules`)
@@ -33,6 +34,7 @@ app.add_typer(dossiers.app, name="dossier")
 app.add_typer(users.app, name="user")
 app.add_typer(imports.app, name="import")
 app.add_typer(moves.app, name="moves")
+app.add_typer(outbox.app, name="outbox")
 app.add_typer(jurisdiction.app, name="jurisdiction")
 app.add_typer(jurisdiction.offices_app, name="offices")
 app.add_typer(exchange.app, name="exchange")

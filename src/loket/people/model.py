@@ -20,6 +20,8 @@ class Citizen(Base):
     given_names: Mapped[str] = mapped_column(String(200))
     birth_date: Mapped[date | None] = mapped_column(Date)
     language: Mapped[str] = mapped_column(String(2), default="nl")
+    # Where notifications go by e-mail; without one they go by paper letter (loket.notify).
+    email: Mapped[str | None] = mapped_column(String(254))
 
 
 class Address(Base):
