@@ -37,6 +37,7 @@ from loket.linkage.service import (
 )
 from loket.texts import N_
 from loket.web.db import SessionDep
+from loket.web.pages.conflict_evidence import evidence_lines
 from loket.web.pages.forms import FormDep, field
 from loket.web.pages.gates import staff_let_in
 from loket.web.pages.paging import Paging, page_number
@@ -140,11 +141,6 @@ def _visible(session: Session, staff: StaffUser, conflict_id: str) -> LinkageCon
     return row
 
 
-def evidence_lines(evidence: str) -> list[str]:
-    """The detector's evidence, one comparison to a line."""
-    return [part.strip() for part in evidence.split(";") if part.strip()]
-
-
 def _conflict_page(
     request: Request,
     session: Session,
@@ -159,8 +155,7 @@ def _conflict_page(
         "finding": Finding(row.finding),
         "status": ConflictStatus(row.status),
         "centres": centre_names(session, {row.ocmw_a, row.ocmw_b}),
-        "evidence": evidence_lines(row.evidence),
-        "evidence_language": "en" if language_of(request) != "en" else None,
+        "evidence": evidence_lines(row.evidence, gettext_for(request), language_of(request)),
         "decisions": [
             (DecisionOutcome(d.outcome), d) for d in decisions_of(session, row.conflict_id)
         ],
