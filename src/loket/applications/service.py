@@ -26,6 +26,7 @@ from loket.cases.routing import AmbiguousPostcode, Router, RoutingError
 from loket.contact.choices import Channel
 from loket.geo.model import Municipality, PostalCode, PostalCodeMunicipality
 from loket.geo.names import official_name
+from loket.insight import channels as channel_events
 from loket.logins.ratelimit import check_rate, forget_attempts
 from loket.people.service import current_address
 from loket.settings import get_settings
@@ -117,6 +118,7 @@ def start_request(
     session.add(draft)
     session.flush()
     draft.step = steps_for(session, draft)[0].name
+    channel_events.request_started(session, draft, day)
     session.flush()
     return draft, code
 
@@ -230,7 +232,10 @@ def save_step(
     draft.updated_at = now
     draft.expires_on = now.date() + timedelta(days=get_settings().resume_days)
     following = next_step(session, draft, step.name)
-    draft.step = following.name if following is not None else "check"
+    reached = following.name if following is not None else "check"
+    if reached != draft.step:
+        draft.step = reached
+        channel_events.request_step_reached(session, draft, now.date())
     session.flush()
     return {}
 

@@ -11,6 +11,7 @@ from loket.cli import (
     exchange,
     imports,
     insight,
+    insight_divide,  # noqa: F401  (adds `divide-refresh` to `loket insight`)
     jurisdiction,
     linkage,
     moves,

@@ -59,8 +59,10 @@ def _seed(
         except LookupError as error:  # no reference geography or no citizens yet
             fail(str(error))
     control = _seed_control(seed)
+    channel_events = _seed_channel_history(seed)
     if as_json:
         data: dict[str, object] = dict(summary.as_json())
+        data["channel_events"] = channel_events
         if moves_file is not None:
             data["moves_file"] = str(moves_file)
             data["moves"] = written
@@ -71,6 +73,20 @@ def _seed(
         if moves_file is not None:
             console.print(f"wrote {written} moves to {moves_file}")
         _print_control_summary(control)
+        console.print(f"{channel_events:,} channel events for the digital-divide map")
+
+
+def _seed_channel_history(seed: int) -> int:
+    """A year of contacts by channel in every municipality, summarised for the map."""
+    from datetime import date, timedelta
+
+    from loket.demo.channel_history import seed_channel_history
+    from loket.insight.divide_refresh import refresh
+
+    with errors.status("writing a year of channel history"), sessions().begin() as session:
+        written = seed_channel_history(session, seed)
+        refresh(session, date.today(), date.today() - timedelta(days=366))
+    return written
 
 
 def _print_control_summary(control: "ControlDemoSummary") -> None:
@@ -252,4 +268,10 @@ def register(app: typer.Typer) -> None:
             # A demo database from before the control review gains a run; others keep theirs.
             _print_control_summary(_seed_control(1))
         _print_demo_staff()
-        _serve(host, port)
+        from loket.cli.outbox import start_in_background
+
+        outbox_worker = start_in_background()
+        try:
+            _serve(host, port)
+        finally:
+            outbox_worker.requested = True

@@ -21,6 +21,7 @@ from loket.contact.callbacks import normalise_phone
 from loket.contact.choices import Channel, ContactStatus
 from loket.contact.model import Appointment
 from loket.contact.problems import InvalidRequest, Problem
+from loket.insight import channels as channel_events
 from loket.texts import N_
 
 SLOT_MINUTES = 30
@@ -164,6 +165,7 @@ def book(
                 session.add(appointment)
         except IntegrityError:
             continue
+        channel_events.appointment_booked(session, appointment, now.date())
         return appointment
     raise SlotTaken()
 

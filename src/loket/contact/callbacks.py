@@ -20,6 +20,7 @@ from loket.contact.model import CallbackRequest
 from loket.contact.problems import InvalidRequest, Problem
 from loket.geo.model import Municipality, PostalCodeMunicipality
 from loket.geo.names import official_name
+from loket.insight import channels as channel_events
 from loket.texts import N_
 
 # Which agency answers which topic.
@@ -180,6 +181,7 @@ def request_callback(
     )
     session.add(request)
     session.flush()
+    channel_events.callback_requested(session, request, postcode, municipality, today)
     return request
 
 

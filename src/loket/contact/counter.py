@@ -13,6 +13,7 @@ from loket.cases.choices import Role
 from loket.cases.model import StaffUser
 from loket.contact.choices import Channel
 from loket.contact.model import CounterVisit
+from loket.insight import channels as channel_events
 from loket.logins.model import LoginSession
 from loket.people.identifiers import validate_insz
 from loket.people.model import Citizen
@@ -68,6 +69,7 @@ def start_counter_visit(
     )
     session.add(visit)
     session.flush()
+    channel_events.counter_visit_started(session, visit, now.date())
     login.acting_for_id = citizen.id
     login.counter_channel = channel
     login.counter_visit_id = visit.id

@@ -16,6 +16,7 @@ import loket.entitlements.model
 import loket.exchange.model
 import loket.geo.model
 import loket.insight.caseload_model
+import loket.insight.channels_model
 import loket.insight.staffing_model
 import loket.linkage.model
 import loket.logins.model

@@ -31,6 +31,7 @@ from loket.web.pages import (
     staff_control,
     staff_dossier,
     staff_insight,
+    staff_insight_divide,
     staff_queue,
     verify,
 )
@@ -58,6 +59,7 @@ PAGE_ROUTERS = [
     staff_conflicts.router,
     staff_queue.router,
     staff_insight.router,
+    staff_insight_divide.router,
     counter.router,
     privacy.router,
     verify.router,
