@@ -153,3 +153,16 @@ def test_an_unknown_or_malformed_conflict_is_not_found(pages, sign_in_staff: Cal
     sign_in_staff(pages, "analyst", "podmi", "podmi-brussel")
     assert pages.get("/staff/conflicts/LC-0000000000000000").status_code == 404
     assert pages.get("/staff/conflicts/not-an-id").status_code == 404
+
+
+def test_the_list_is_paged_and_the_links_keep_the_filters(pages, sign_in_staff, monkeypatch):
+    from loket.web.pages import staff_conflicts
+
+    monkeypatch.setattr(staff_conflicts, "LIST_PAGE", 1)
+    sign_in_staff(pages, "analyst", "podmi", "podmi-brussel")
+    assert listed(pages, finding="conflict") == [AG.conflict_id]
+    first = pages.get("/staff/conflicts/", params={"finding": "conflict"}).text
+    assert "Page 1 of 2" in first
+    assert 'href="/staff/conflicts/?finding=conflict&amp;page=2" rel="next"' in first
+    assert listed(pages, finding="conflict", page="2") == [AB.conflict_id]
+    assert listed(pages, finding="conflict", page="99") == [AB.conflict_id]  # the last page
