@@ -5,7 +5,8 @@ Who may open a draft is decided by `applications.service.may_open`; a draft some
 open answers 404, so its number tells nothing.
 """
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -28,6 +29,7 @@ from loket.applications.service import (
 )
 from loket.applications.submission import IncompleteRequest, submission_of, submit, take_over
 from loket.contact.choices import Channel
+from loket.entitlements.assessments import LIVING_WAGE_CASE_TYPE, estimate_for_request
 from loket.web.db import SessionDep
 from loket.web.pages.forms import FormDep, field
 from loket.web.pages.rendering import gettext_for, language_of, redirect, render, set_cookie
@@ -143,6 +145,13 @@ def check_page(
     return _check(request, session, viewer, draft, {}, uploaded)
 
 
+def _estimate(draft: RequestDraft, on: date) -> Decimal | None:
+    """What a living-wage applicant might receive, from their answers (None for other requests)."""
+    if service_of(draft.kind).case_type != LIVING_WAGE_CASE_TYPE:
+        return None
+    return estimate_for_request(draft.answers, on)
+
+
 def _check(
     request: Request,
     session: SessionDep,
@@ -158,6 +167,7 @@ def _check(
             "draft": draft,
             "service": service_of(draft.kind),
             "rows": summary_rows(session, draft),
+            "estimate": _estimate(draft, datetime.now().date()),
             "errors": _translated(request, errors),
             **documents_section(session, viewer, draft, uploaded),
         },
@@ -194,6 +204,7 @@ def _sent(request: Request, session: SessionDep, viewer: Viewer, draft_id: int) 
         "service": service_of(draft.kind),
         "sent": submission_of(session, draft),
         "rows": summary_rows(session, draft),
+        "estimate": _estimate(draft, draft.submitted_at.date()),
     }
 
 

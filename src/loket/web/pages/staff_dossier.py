@@ -26,6 +26,7 @@ from loket.people.scheduled import waiting_moves
 from loket.people.service import current_address
 from loket.texts import N_
 from loket.web.db import SessionDep
+from loket.web.pages.entitlement_views import entitlement_context
 from loket.web.pages.forms import FormDep, field
 from loket.web.pages.rendering import gettext_for, language_of, redirect, render
 from loket.web.pages.staff import CHANNEL_LABELS, require_staff, status_label, type_names
@@ -202,6 +203,7 @@ def _page(
         "upload_channels": upload_channels(),
         **_routing(session, staff, dossier),
         **_choices(language),
+        **entitlement_context(request, session, dossier, date.today()),
         **(extra or {}),
     }
     return render(request, "staff/dossier.html", context, status)
