@@ -56,6 +56,7 @@ def test_the_queue_lists_by_dossier_and_never_shows_a_score(pages, ids, analyst)
     positions = [text.index(dossier) for dossier in ("D-050", "D-100", "D-200", "D-300")]
     assert positions == sorted(positions)
     assert "D-400" not in text  # scored, not selected
+    assert "10.71 (bakeries)" in text
     assert EXPLANATION not in text
     only_antwerpen = pages.get("/staff/control/", params={"office": "fin-antwerpen"}).text
     assert "D-100" in only_antwerpen and "D-300" not in only_antwerpen

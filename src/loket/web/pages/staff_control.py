@@ -127,6 +127,9 @@ def queue(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
         "status": status.value if status else "",
         "offices": sorted(offices.items(), key=lambda item: item[1]),
         "office_names": offices,
+        "sector_names": {
+            code: sector.name(language_of(request)) for code, sector in SECTORS.items()
+        },
         "office": office,
         "rows": views[paging.start : paging.end],
         "paging": paging,
