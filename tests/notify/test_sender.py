@@ -2,7 +2,7 @@
 tried again later with backoff, a 5xx becomes a dead letter with its reason."""
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from factories import citizen_at
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.cases.model import Office
+from loket.entitlements.notices import TOPIC, amount_changed_message
 from loket.notify import review
 from loket.notify.channels import Channel, DeadReason
 from loket.notify.sender import MAX_ATTEMPTS, backoff, utcnow
@@ -127,7 +128,7 @@ def test_a_permanent_refusal_is_a_dead_letter_with_its_reason(
         message_id = transferred(session, citizen(session, "nl", "gone@example.org")).id
         transferred(session, "00000000000")  # nobody we know
     summary = run_once(sessions, transport(url), SENDER)
-    assert (summary.sent, summary.dead) == (0, 1)
+    assert (summary.sent, summary.dead) == (0, 2)
     with sessions() as session:
         dead = {e.id: e for e in review.dead_letters(session)}
         assert dead[message_id].dead_reason == DeadReason.REFUSED
@@ -183,3 +184,23 @@ def test_without_a_mail_server_e_mails_are_kept(sessions: sessionmaker[Session])
     assert (summary.sent, summary.emails_kept, summary.letters_pending) == (0, 2, 1)
     with sessions() as session:
         assert len(review.waiting(session, ["ocmw-11002"])) == 3
+
+
+def test_a_message_written_in_the_readers_language_is_sent_as_written(
+    sessions: sessionmaker[Session], mail
+) -> None:
+    url, mailbox = mail
+    with sessions.begin() as session:
+        insz = citizen(session, "de", "de@example.org")
+        session.add(
+            OutboxMessage(
+                topic=TOPIC,
+                recipient_kind="citizen",
+                recipient_id=insz,
+                payload=amount_changed_message("de", date(2026, 3, 1), [("ocmw-1", 9000, 9200)]),
+            )
+        )
+    assert run_once(sessions, transport(url), SENDER).sent == 1
+    (message,) = mailbox.messages
+    assert str(message["Subject"]) == "Ihr Eingliederungseinkommen ändert sich"
+    assert "Ab dem 1. März 2026 erhalten Sie 92,00" in message.get_content()

@@ -5,6 +5,7 @@ import contextlib
 import os
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,6 +42,28 @@ def transport_factory() -> TransportFactory | None:
             yield connection
 
     return connect
+
+
+def start_in_background() -> StopFlag:
+    """The worker in a daemon thread beside `loket demo`'s server; set the flag to stop it.
+    A message being sent when the process ends is sent again by the next worker (at least
+    once, same Message-ID)."""
+    transport = transport_factory()
+    stop = StopFlag()
+    if transport is None:
+        errors.print(
+            "outbox: LOKET_SMTP_URL is not set; messages are kept and shown at /staff/outbox/",
+            highlight=False,
+        )
+
+    def work() -> None:
+        try:
+            run_worker(sessions(), transport, get_settings().smtp_from, stop, poll_seconds=10)
+        except Exception as error:  # noqa: BLE001 - the demo server goes on without its sender
+            errors.print(f"outbox worker stopped: {error}", highlight=False, markup=False)
+
+    threading.Thread(target=work, name="loket-outbox", daemon=True).start()
+    return stop
 
 
 def describe(summary: Summary) -> str:
@@ -189,11 +212,7 @@ def dead_letters_command(
         console.print("no dead letters", highlight=False)
     for row in rows:
         detail = f" ({row['last_error']})" if row["last_error"] else ""
-        console.print(
-            f"{row['id']}\t{row['topic']}\t{row['recipient']}\t{row['reason_text']}{detail}",
-            highlight=False,
-            markup=False,
-        )
+        typer.echo(f"{row['id']}\t{row['topic']}\t{row['recipient']}\t{row['reason_text']}{detail}")
 
 
 @app.command("retry")

@@ -98,9 +98,10 @@ def _chunks(values: list[int]) -> Iterable[list[int]]:
         yield values[start : start + CHUNK]
 
 
-def assign_channels(session: Session, at: datetime, limit: int = 5000) -> int:
+def assign_channels(session: Session, at: datetime, limit: int = 5000) -> tuple[int, int]:
     """Choose the channel of up to `limit` messages that have none yet; a message with no way
-    to reach its recipient becomes a dead letter here, with the reason."""
+    to reach its recipient becomes a dead letter here, with the reason. Returns how many
+    messages got a channel and how many of them became dead letters."""
     rows = session.execute(
         select(outbox.c.id, outbox.c.recipient_kind, outbox.c.recipient_id)
         .where(outbox.c.channel.is_(None), _pending())
@@ -108,7 +109,7 @@ def assign_channels(session: Session, at: datetime, limit: int = 5000) -> int:
         .limit(limit)
     ).all()
     if not rows:
-        return 0
+        return 0, 0
     known = recipients(session, {(kind, rid) for _, kind, rid in rows})
     groups: dict[tuple[Channel, DeadReason | None], list[int]] = {}
     for row_id, kind, rid in rows:
@@ -123,7 +124,7 @@ def assign_channels(session: Session, at: datetime, limit: int = 5000) -> int:
                 .where(outbox.c.id.in_(chunk), outbox.c.channel.is_(None))
                 .values(**values)
             )
-    return len(rows)
+    return len(rows), sum(len(ids) for (_, reason), ids in groups.items() if reason)
 
 
 def release_dead_workers(session: Session) -> int:

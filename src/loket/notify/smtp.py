@@ -74,7 +74,8 @@ class Email:
         message["Date"] = formatdate(localtime=False, usegmt=True)
         message["From"] = self.sender
         message["To"] = formataddr((self.to_name, self.to), charset="utf-8")
-        message["Subject"] = Header(self.subject, "utf-8").encode()
+        # A Header object (compat32 takes one) is encoded as RFC 2047 words and folded cleanly.
+        message["Subject"] = Header(self.subject, "utf-8")  # type: ignore[assignment]
         message["Content-Language"] = self.language
         message["Auto-Submitted"] = "auto-generated"
         return message.as_bytes()

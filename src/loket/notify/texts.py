@@ -3,8 +3,10 @@
 Texts are English msgids marked with `N_` and translated through the same gettext catalogues
 as the web pages (`make messages`). The catalogues are read here from their `.po` files
 rather than through `loket.web.i18n`, because capability packages never import `web`.
-A topic without an entry, or a payload that lacks a field the entry names, is rendered by the
-generic text, which lists the payload: a new topic is never lost for want of words.
+A topic without an entry whose payload carries its own `subject` and `text` (written in the
+reader's language by the code that wrote the message) is sent with those. Any other topic, or a
+payload that lacks a field its entry names, gets the generic text, which lists the payload: a
+new topic is never lost for want of words.
 """
 
 from collections.abc import Callable, Mapping
@@ -72,13 +74,6 @@ TOPICS: dict[str, TopicText] = {
             "your place."
         ),
     ),
-    "amount-changed": TopicText(
-        N_("Your amount changes on %(effective_date)s"),
-        N_(
-            "From %(effective_date)s on, the amount you receive changes from %(old_amount)s to "
-            "%(new_amount)s a month. You do not need to do anything."
-        ),
-    ),
 }
 GENERIC = TopicText(
     N_("News about your file"),
@@ -134,6 +129,10 @@ def _format(key: str, value: Any, language: str, offices: Mapping[str, OfficeCar
     return "" if value is None else str(value)
 
 
+def _written(payload: Mapping[str, Any]) -> bool:
+    return isinstance(payload.get("subject"), str) and isinstance(payload.get("text"), str)
+
+
 def render(
     topic: str,
     payload: Mapping[str, Any],
@@ -147,9 +146,13 @@ def render(
     fields = {k: _format(k, v, language, offices) for k, v in payload.items()}
     text = TOPICS.get(topic)
     try:
-        if text is None:
+        if text is not None:
+            subject, body = _(text.subject) % fields, _(text.body) % fields
+        elif _written(payload):
+            # The writer composed the message in the reader's language (living-wage notices).
+            subject, body = str(payload["subject"]), str(payload["text"])
+        else:
             raise KeyError(topic)
-        subject, body = _(text.subject) % fields, _(text.body) % fields
     except (KeyError, TypeError, ValueError):
         fields["topic"] = topic
         subject = _(GENERIC.subject) % fields

@@ -75,8 +75,10 @@ def run_once(
         release_dead_workers(session)
     while not stop.requested:
         with sessions.begin() as session:
-            if not assign_channels(session, utcnow()):
-                break
+            chosen, dead = assign_channels(session, utcnow())
+        summary.dead += dead
+        if not chosen:
+            break
     while transport is not None and not stop.requested:
         with sessions.begin() as session:
             claimed = claim(session, worker, batch, utcnow(), sender, lease)

@@ -33,6 +33,7 @@ from loket.web.pages import (
     staff_entitlements,
     staff_insight,
     staff_insight_divide,
+    staff_outbox,
     staff_queue,
     verify,
 )
@@ -56,6 +57,7 @@ PAGE_ROUTERS = [
     requests.router,
     staff.router,
     staff_dossier.router,
+    staff_outbox.router,
     staff_entitlements.router,
     staff_control.router,
     staff_conflicts.router,
