@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from factories import citizen_at
+from factories import address, citizen_at, next_insz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +16,7 @@ from loket.notify.channels import Channel, DeadReason
 from loket.notify.sender import MAX_ATTEMPTS, backoff, utcnow
 from loket.notify.smtp import SmtpConnection, parse_smtp_url
 from loket.notify.worker import run_once
+from loket.people.service import PeopleError, add_citizen
 from loket.store.outbox import OutboxMessage
 from tests.notify.mailbox import Mailbox, smtp_server
 
@@ -204,3 +205,32 @@ def test_a_message_written_in_the_readers_language_is_sent_as_written(
     (message,) = mailbox.messages
     assert str(message["Subject"]) == "Ihr Eingliederungseinkommen ändert sich"
     assert "Ab dem 1. März 2026 erhalten Sie 92,00" in message.get_content()
+
+
+def test_a_citizen_registered_with_an_e_mail_address_is_written_to_by_e_mail(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        with pytest.raises(PeopleError, match="email"):
+            add_citizen(
+                session,
+                insz=next_insz(),
+                family_name="Peeters",
+                given_names="An",
+                birth_date=None,
+                address=address("9000"),
+                email="0470 12 34 56",
+            )
+        insz = add_citizen(
+            session,
+            insz=next_insz(),
+            family_name="Peeters",
+            given_names="An",
+            birth_date=None,
+            address=address("9000"),
+            email=" an@example.be ",
+        ).insz
+        transferred(session, insz)
+    assert run_once(sessions, None, SENDER).emails_kept == 1
+    with sessions() as session:
+        assert session.scalars(select(OutboxMessage.channel)).all() == [Channel.EMAIL]

@@ -22,6 +22,9 @@ def add(
     postcode: str = typer.Option(..., "--postcode"),
     box: str = typer.Option(None, "--box"),
     language: str = typer.Option("nl", "--language", help="nl, fr, de or en"),
+    email: str = typer.Option(
+        None, "--email", help="Notifications go here; without one they go by letter."
+    ),
 ) -> None:
     """Register a citizen with an address in Belgium."""
     try:
@@ -38,6 +41,7 @@ def add(
                 birth_date=born,
                 address=NewAddress(street, house_number, postcode, box),
                 language=language,
+                email=email,
             )
             number = citizen.insz
     except (InvalidInsz, PeopleError) as error:

@@ -1,5 +1,6 @@
 """Registering citizens and reading their addresses."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +12,8 @@ from loket.people.identifiers import validate_insz
 from loket.people.model import Address, Citizen
 
 LANGUAGES = ("nl", "fr", "de", "en")
+# Enough to catch a phone number or a typo in the wrong field; the mail server has the last word.
+EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 # The column sizes of Address: a longer value is refused with a message, never cut or crashed on.
 ADDRESS_LIMITS = {"street": 200, "house_number": 20, "box": 20, "postcode": 12}
 
@@ -63,10 +66,15 @@ def add_citizen(
     language: str = "nl",
     since: date | None = None,
     source: str = "register",
+    email: str | None = None,
 ) -> Citizen:
-    """Register a citizen with a first address in Belgium."""
+    """Register a citizen with a first address in Belgium (and an e-mail address, where
+    notifications then go instead of by letter)."""
     number, kind = validate_insz(insz)
     check_language(language)
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > 254 or not re.fullmatch(EMAIL, email)):
+        raise PeopleError(f"email: {email!r} is not an e-mail address like an@example.be")
     check_address(address)
     if not family_name.strip():
         raise PeopleError("family-name: must not be empty")
@@ -81,6 +89,7 @@ def add_citizen(
         given_names=given_names.strip(),
         birth_date=birth_date,
         language=language,
+        email=email,
     )
     session.add(citizen)
     session.flush()
