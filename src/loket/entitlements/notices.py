@@ -44,8 +44,21 @@ def _language(language: str | None) -> str:
 
 
 @cache
+def _money_pattern(language: str) -> tuple[str, str, str]:
+    """(pattern with {} for the digits, grouping symbol, decimal symbol) of euro amounts in
+    `language`, learnt once from Babel: formatting each amount with Babel would cost more than
+    the whole recomputation of a large caseload."""
+    sample = str(format_currency(Decimal("1234567.89"), "EUR", locale=LOCALES[language]))
+    first, last = sample.index("1"), sample.rindex("9")
+    digits = sample[first : last + 1]
+    return sample[:first] + "{}" + sample[last + 1 :], digits[1], digits[-3]
+
+
 def _money(cents: int, language: str) -> str:
-    return str(format_currency(Decimal(cents) / 100, "EUR", locale=LOCALES[language]))
+    """`cents` as Babel would write the amount in euro in `language`."""
+    pattern, group, decimal = _money_pattern(language)
+    whole = f"{cents // 100:,}".replace(",", group)
+    return pattern.format(f"{whole}{decimal}{cents % 100:02d}")
 
 
 @cache

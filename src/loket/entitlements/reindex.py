@@ -16,7 +16,18 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from loket.cases.choices import OPEN_STATUSES
@@ -49,21 +60,12 @@ class ReindexSummary:
         return data
 
 
-def _open_latest() -> Select[Any]:
-    """The newest assessment of each open leefloon dossier, with its citizen."""
+def _open_latest(*columns: Any) -> Select[Any]:
+    """`columns` of the newest assessment of each open leefloon dossier and its citizen."""
     newest = select(func.max(A.id).label("id")).group_by(A.dossier_id).subquery()
     return (
-        select(
-            A.dossier_id,
-            A.situation,
-            A.category,
-            A.eligible,
-            A.monthly_amount_cents,
-            A.parameters_on,
-            Dossier.reference,
-            Citizen.insz,
-            Citizen.language,
-        )
+        select(*columns)
+        .select_from(A)
         .join(newest, newest.c.id == A.id)
         .join(Dossier, Dossier.id == A.dossier_id)
         .join(Citizen, Citizen.id == Dossier.citizen_id)
@@ -71,9 +73,36 @@ def _open_latest() -> Select[Any]:
     )
 
 
-def count_open_assessed(session: Session) -> int:
-    """How many open leefloon dossiers have an assessment to recompute."""
-    return int(session.scalar(select(func.count()).select_from(_open_latest().subquery())) or 0)
+# A new assessment as a copy of the old one (its situation is not read back and written again)
+# with the new amount, day and reason; executed once per changed dossier, in one batch.
+_REINDEXED_COPY = insert(LivingWageAssessment).from_select(
+    [
+        "dossier_id",
+        "situation",
+        "category",
+        "eligible",
+        "monthly_amount_cents",
+        "parameters_on",
+        "reason",
+        "computed_by",
+        "computed_at",
+    ],
+    select(
+        A.dossier_id,
+        A.situation,
+        A.category,
+        A.eligible,
+        bindparam("new_cents", type_=Integer),
+        bindparam("on", type_=Date),
+        literal("reindex", String),
+        literal("reindex", String),
+        bindparam("now", type_=DateTime),
+    ).where(A.id == bindparam("old_id")),
+)
+
+
+def _count(session: Session, *conditions: Any) -> int:
+    return int(session.scalar(_open_latest(func.count()).where(*conditions)) or 0)
 
 
 def reindex_living_wage(
@@ -88,48 +117,45 @@ def reindex_living_wage(
     now = now or datetime.now()
     # A day before the first known amounts is refused at once, naming the date.
     living_wage_category_amounts(on)
-    total = count_open_assessed(session)
-    done = changed = newer = 0
+    newer = _count(session, A.parameters_on > on)
+    total = _count(session, A.parameters_on <= on)
+    done = changed = 0
     # insz -> [(reference, old cents, new cents)]: one message per citizen, even when their
     # dossiers fall in different batches.
     by_citizen: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     languages: dict[str, str] = {}
+    connection = session.connection()
+    page = _open_latest(
+        A.dossier_id,
+        A.id,
+        A.situation,
+        A.monthly_amount_cents,
+        Dossier.reference,
+        Citizen.insz,
+        Citizen.language,
+    ).where(A.parameters_on <= on)
     last = 0
     while True:
-        rows = session.execute(
-            _open_latest().where(A.dossier_id > last).order_by(A.dossier_id).limit(batch)
+        # Plain rows through the connection: the ORM would only add work per row here.
+        rows = connection.execute(
+            page.where(A.dossier_id > last).order_by(A.dossier_id).limit(batch)
         ).all()
         if not rows:
             break
-        last = rows[-1].dossier_id
-        current = [row for row in rows if row.parameters_on <= on]
-        newer += len(rows) - len(current)
-        if current:
-            amounts = living_wage_amounts([living_wage_situation(r.situation) for r in current], on)
-            cents = np.rint(np.asarray(amounts, dtype=np.float64) * 100).astype(np.int64)
-            old = np.fromiter((r.monthly_amount_cents for r in current), np.int64, len(current))
-            new_rows: list[dict[str, Any]] = []
-            for index in np.flatnonzero(cents != old):
-                row = current[int(index)]
-                new = int(cents[index])
-                new_rows.append(
-                    {
-                        "dossier_id": row.dossier_id,
-                        "situation": row.situation,
-                        "category": row.category,
-                        "eligible": row.eligible,
-                        "monthly_amount_cents": new,
-                        "parameters_on": on,
-                        "reason": "reindex",
-                        "computed_by": "reindex",
-                        "computed_at": now,
-                    }
-                )
-                by_citizen[row.insz].append((row.reference, row.monthly_amount_cents, new))
-                languages[row.insz] = row.language
-            if new_rows:
-                session.execute(insert(A), new_rows)
-            changed += len(new_rows)
+        last = rows[-1][0]
+        amounts = living_wage_amounts([living_wage_situation(row[2]) for row in rows], on)
+        cents = np.rint(np.asarray(amounts, dtype=np.float64) * 100).astype(np.int64)
+        old = np.fromiter((row[3] for row in rows), np.int64, len(rows))
+        copies: list[dict[str, Any]] = []
+        for index in np.flatnonzero(cents != old).tolist():
+            _dossier, old_id, _situation, was, reference, insz, language = rows[index]
+            new = int(cents[index])
+            copies.append({"old_id": old_id, "new_cents": new, "on": on, "now": now})
+            by_citizen[insz].append((reference, was, new))
+            languages[insz] = language
+        if copies:
+            connection.execute(_REINDEXED_COPY, copies)
+        changed += len(copies)
         done += len(rows)
         if progress:
             progress(done, total)
@@ -137,9 +163,9 @@ def reindex_living_wage(
     _notify(session, on, notices, now)
     return ReindexSummary(
         on=on,
-        recomputed=done - newer,
+        recomputed=done,
         changed=changed,
-        unchanged=done - newer - changed,
+        unchanged=done - changed,
         newer=newer,
         notified=len(notices),
     )
@@ -151,19 +177,18 @@ def _notify(
     notices: dict[str, tuple[str, list[tuple[str, int, int]]]],
     now: datetime,
 ) -> None:
-    rows = [
-        {
-            "topic": TOPIC,
-            "recipient_kind": "citizen",
-            "recipient_id": insz,
-            "payload": amount_changed_message(language, on, changes),
-            "created_at": now,
-            "sent_at": None,
-        }
-        for insz, (language, changes) in notices.items()
-    ]
-    for start in range(0, len(rows), BATCH):
-        session.execute(
-            insert(OutboxMessage).execution_options(render_nulls=True),
-            rows[start : start + BATCH],
-        )
+    statement = insert(OutboxMessage)
+    citizens = list(notices.items())
+    # Built and written a batch at a time, so that the messages never all sit in memory.
+    for start in range(0, len(citizens), BATCH):
+        rows = [
+            {
+                "topic": TOPIC,
+                "recipient_kind": "citizen",
+                "recipient_id": insz,
+                "payload": amount_changed_message(language, on, changes),
+                "created_at": now,
+            }
+            for insz, (language, changes) in citizens[start : start + BATCH]
+        ]
+        session.connection().execute(statement, rows)

@@ -6,7 +6,7 @@ keys an older row lacks, so stored history stays readable.
 """
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
@@ -55,22 +55,27 @@ def _decimal(value: Any) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from None
 
 
+def _converter(default: object) -> Callable[[Any], Any]:
+    if isinstance(default, Decimal):
+        return _decimal
+    if isinstance(default, bool):
+        return bool
+    if isinstance(default, int):
+        return int
+    return lambda value: value
+
+
+# How each stored value is read back: with the type of the field's default.
+_READERS: dict[str, Callable[[Any], Any]] = {
+    name: _converter(spec.default) for name, spec in _LIVING_WAGE_FIELDS.items()
+}
+
+
 def living_wage_situation(data: Mapping[str, Any]) -> LivingWageSituation:
     """The LivingWageSituation stored as `data`; each value takes the type of its default."""
-    values: dict[str, Any] = {"category": str(data["category"])}
-    for name, spec in _LIVING_WAGE_FIELDS.items():
-        if name == "category" or name not in data:
-            continue
-        default = spec.default
-        raw = data[name]
-        if isinstance(default, Decimal):
-            values[name] = _decimal(raw)
-        elif isinstance(default, bool):
-            values[name] = bool(raw)
-        elif isinstance(default, int):
-            values[name] = int(raw)
-        else:
-            values[name] = raw
+    readers = _READERS
+    values = {name: readers[name](raw) for name, raw in data.items() if name in readers}
+    values["category"] = str(data["category"])
     return LivingWageSituation(**values)
 
 
