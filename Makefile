@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_consult.py
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_pages.py
+	$(BIN)/python benchmarks/bench_outbox.py --messages 20000 --runs 3
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_linkage_accuracy.py
 	$(BIN)/python benchmarks/bench_linkage_scale.py --sizes 10000,100000,1000000 --runs 3 --methods loket

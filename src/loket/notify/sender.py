@@ -296,10 +296,9 @@ def deliver(
     summary = Summary()
     renewed = time.monotonic()
     for position, message in enumerate(claimed):
-        rest = [m.id for m in claimed[position:]]
         if stop.requested:
             with sessions.begin() as session:
-                release(session, worker, rest)
+                release(session, worker, [m.id for m in claimed[position:]])
             break
         if message.email is None:
             with sessions.begin() as session:
