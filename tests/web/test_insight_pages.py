@@ -208,5 +208,27 @@ def test_the_csv_exports_have_their_columns(
     assert critical[0]["fte"] == "4.00"
     caseload = pages.get(f"/staff/insight/caseload.csv?office={GENT}")
     lines = caseload.text.splitlines()
-    assert lines[0] == "office_id,month,opened,decided,decided_in_term"
+    assert lines[0] == "office_id,month,opened,decided,decided_with_term,decided_in_term"
     assert len(lines) == 13
+
+
+def test_the_page_reads_a_recent_count_of_the_open_load_and_ignores_a_stale_one(
+    pages: TestClient, sessions: sessionmaker[Session], sign_in_staff: Callable[..., str]
+) -> None:
+    from datetime import datetime
+
+    from loket.insight.caseload import SNAPSHOT_MAX_AGE, refresh_open_load
+
+    seed_staffing(sessions)
+    sign_in_staff(pages, role="manager")
+    with sessions.begin() as session:
+        assert refresh_open_load(session, datetime.now()) >= 1
+    open_in_gent(sessions, "leefloon", 1)  # after the count: not in it
+    counted = pages.get("/staff/insight/").text
+    assert "Counted at" in counted
+    assert "<dt>Open dossiers</dt><dd>1</dd>" in counted.replace("\n", "").replace("  ", "")
+    with sessions.begin() as session:
+        refresh_open_load(session, datetime.now() - SNAPSHOT_MAX_AGE - timedelta(minutes=1))
+    live = pages.get("/staff/insight/").text
+    assert "Counted at" not in live
+    assert "<dt>Open dossiers</dt><dd>2</dd>" in live.replace("\n", "").replace("  ", "")

@@ -1,18 +1,23 @@
 """`loket insight`: staffing projections per office, legal terms, and the monthly caseload
 summary rebuilt from the dossiers."""
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
+from loket.cases.model import Office
 from loket.cli.common import console, fail, print_json, sessions
+from loket.insight.caseload import refresh_open_load
 from loket.insight.caseload_refresh import rebuild_office_months
 from loket.insight.deadlines import CASE_TERMS
 from loket.insight.staffing import ScenarioError, parse_scenario, ratio_label
+from loket.insight.staffing_import import import_staff
+from loket.insight.staffing_model import OfficePopulation
 from loket.insight.staffing_norms import ensure_default_norms
 from loket.insight.staffing_service import UnknownOffice, office_staffing, staffing_csv
+from loket.store.csvio import CsvFormatError
 
 app = typer.Typer(help="Caseload, legal terms and staffing against norms.", no_args_is_help=True)
 
@@ -64,13 +69,63 @@ def staffing(
         console.print("The norms are illustrative defaults: set the office's own.")
 
 
+@app.command("staff")
+def staff_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Staff register CSV."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Replace the staff register of the offices named in FILE (columns office_id, service,
+    fte, birth_year[, retirement_age]); bad rows go to FILE.rejects.csv."""
+    try:
+        with sessions().begin() as session:
+            summary = import_staff(session, file)
+    except CsvFormatError as error:
+        fail(str(error))
+    if as_json:
+        print_json(summary.as_json())
+    else:
+        console.print(
+            f"{summary.posts} posts at {summary.offices} offices; {summary.rejected} rows rejected"
+        )
+
+
 @app.command()
-def refresh() -> None:
-    """Rebuild the monthly caseload summary from the dossiers and their history (after a bulk
-    load; day to day it is kept current as dossiers are opened and decided)."""
+def population(
+    office: str = typer.Option(..., "--office"),
+    inhabitants: int = typer.Option(..., "--inhabitants", min=0),
+    counted_on: str = typer.Option(..., "--on", help="Day of the count, YYYY-MM-DD."),
+    source: str = typer.Option(..., "--source", help="Where the figure comes from."),
+) -> None:
+    """Set the inhabitants an office serves (for norms per 10,000 inhabitants)."""
+    try:
+        day = date.fromisoformat(counted_on)
+    except ValueError:
+        fail(f"--on: {counted_on!r} is not a date as YYYY-MM-DD")
     with sessions().begin() as session:
-        rows = rebuild_office_months(session)
-    console.print(f"{rows} office-month rows written")
+        if session.get(Office, office) is None:
+            fail(f"--office: no office {office!r}")
+        session.merge(
+            OfficePopulation(
+                office_id=office, inhabitants=inhabitants, counted_on=day, source=source
+            )
+        )
+    console.print(f"{office}: {inhabitants} inhabitants on {day} ({source})")
+
+
+@app.command()
+def refresh(
+    months: bool = typer.Option(
+        False, "--months", help="Also rebuild the monthly summary (after a bulk load)."
+    ),
+) -> None:
+    """Count every office's open load again for the managers' page; run it on a schedule
+    (every 15 minutes, say). The monthly summary is kept current as dossiers are opened and
+    decided; --months rebuilds it from the dossiers and their history."""
+    with sessions().begin() as session:
+        rows = refresh_open_load(session, datetime.now())
+        if months:
+            rows += rebuild_office_months(session)
+    console.print(f"{rows} summary rows written")
 
 
 @app.command()

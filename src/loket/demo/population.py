@@ -271,9 +271,14 @@ def seed_population(
     from loket.demo.staffing import seed_staffing
 
     with sessions.begin() as session:
-        seed_staffing(session, seed)
+        staffing = seed_staffing(session, seed)
     with sessions.begin() as session:
         if session.get_bind().dialect.name == "postgresql":
             # Fresh statistics, so that the first import after a bulk load gets good plans.
             session.execute(text("ANALYZE citizen, address, dossier, dossier_event"))
-    return SeedSummary(done, addresses, dossiers.made, dossiers.open)
+    return SeedSummary(
+        done,
+        addresses,
+        dossiers.made + staffing.dossiers,
+        dossiers.open + staffing.open_dossiers,
+    )

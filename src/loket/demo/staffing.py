@@ -2,6 +2,7 @@
 the default norms, workers for part of the Gent dossiers and the monthly caseload summary."""
 
 import random
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select, update
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from loket.cases.choices import OPEN_STATUSES
 from loket.cases.model import Dossier, Office
+from loket.demo.recent_dossiers import seed_recent_dossiers
 from loket.insight.caseload_refresh import rebuild_office_months
 from loket.insight.staffing_model import OfficePopulation, StaffMember
 from loket.insight.staffing_norms import ensure_default_norms
@@ -33,10 +35,17 @@ DEMO_OFFICES = {
 DEMO_WORKERS = ("demo-worker-gent", "demo-manager-gent")
 
 
-def seed_staffing(session: Session, seed: int, today: date | None = None) -> int:
+@dataclass(frozen=True)
+class StaffingSeed:
+    posts: int
+    dossiers: int
+    open_dossiers: int
+
+
+def seed_staffing(session: Session, seed: int, today: date | None = None) -> StaffingSeed:
     """(Re)write the demo posts and populations, load default norms, give a third of Gent's
-    open welfare dossiers to its demo workers and rebuild the monthly summary. Returns the
-    number of posts written."""
+    open welfare dossiers to its demo workers, add a year of recent dossiers and rebuild the
+    monthly summary. Returns the posts and the recent dossiers made."""
     today = today or date.today()
     rng = random.Random(seed)
     known = set(session.scalars(select(Office.id).where(Office.id.in_(list(DEMO_OFFICES)))))
@@ -87,6 +96,7 @@ def seed_staffing(session: Session, seed: int, today: date | None = None) -> int
             )
             .values(assigned_worker=worker)
         )
+    made, still_open = seed_recent_dossiers(session, sorted(known), rng, today)
     rebuild_office_months(session)
     session.flush()
-    return posts
+    return StaffingSeed(posts, made, still_open)

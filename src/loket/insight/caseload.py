@@ -7,14 +7,15 @@ comes from the `insight_office_month` summary.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Select, case, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from loket.cases.choices import OPEN_STATUSES
 from loket.cases.model import Dossier, Office
-from loket.insight.caseload_model import OfficeMonth
+from loket.insight.caseload_model import OfficeMonth, OpenLoadSnapshot
 from loket.insight.deadlines import CASE_TERMS
 from loket.insight.staffing_model import StaffMember
 
@@ -22,6 +23,8 @@ from loket.insight.staffing_model import StaffMember
 AGE_BANDS = (30, 90, 365)
 AGE_BAND_CODES = ("under-30-days", "30-89-days", "90-364-days", "a-year-or-more")
 TREND_MONTHS = 12
+# A counted load older than this is not shown; the page counts live instead.
+SNAPSHOT_MAX_AGE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -29,11 +32,15 @@ class MonthFlow:
     month: date
     opened: int
     decided: int
+    # Decisions of case types that have a legal decision term, and those taken within it.
+    decided_with_term: int
     decided_in_term: int
 
     @property
     def share_in_term(self) -> float | None:
-        return self.decided_in_term / self.decided if self.decided else None
+        if not self.decided_with_term:
+            return None
+        return self.decided_in_term / self.decided_with_term
 
 
 @dataclass
@@ -42,6 +49,8 @@ class OfficeLoad:
     office_name: str
     today: date
     fte: float
+    # When the open load was counted (None: counted for this page).
+    counted_at: datetime | None = None
     open_total: int = 0
     overdue: int = 0
     per_worker: dict[str, int] = field(default_factory=dict)
@@ -55,7 +64,7 @@ class OfficeLoad:
 
     @property
     def share_in_term(self) -> float | None:
-        decided = sum(m.decided for m in self.months)
+        decided = sum(m.decided_with_term for m in self.months)
         return sum(m.decided_in_term for m in self.months) / decided if decided else None
 
 
@@ -74,8 +83,8 @@ def office_fte(session: Session, office: Office) -> float:
     return float(total) if total else float(office.staff_fte or 0.0)
 
 
-def office_load(session: Session, office: Office, today: date) -> OfficeLoad:
-    load = OfficeLoad(office.id, office.name, today, office_fte(session, office))
+def _open_load_query(today: date, office_id: str | None) -> Select[tuple[Any, ...]]:
+    """Open dossiers per office, worker, case type and age band on `today`."""
     bounds = [today - timedelta(days=days) for days in AGE_BANDS]
     band = case(
         *(
@@ -84,11 +93,67 @@ def office_load(session: Session, office: Office, today: date) -> OfficeLoad:
         ),
         else_=literal(AGE_BAND_CODES[-1]),
     )
-    rows = session.execute(
-        select(Dossier.assigned_worker, Dossier.case_type, band, func.count())
-        .where(Dossier.office_id == office.id, Dossier.status.in_(OPEN_STATUSES))
-        .group_by(Dossier.assigned_worker, Dossier.case_type, band)
+    query = (
+        select(Dossier.office_id, Dossier.assigned_worker, Dossier.case_type, band, func.count())
+        .where(Dossier.status.in_(OPEN_STATUSES))
+        .group_by(Dossier.office_id, Dossier.assigned_worker, Dossier.case_type, band)
     )
+    return query if office_id is None else query.where(Dossier.office_id == office_id)
+
+
+def refresh_open_load(session: Session, now: datetime, office_id: str | None = None) -> int:
+    """Count the open load again, for one office or all; returns the rows written. Run by
+    `loket insight refresh` on a schedule (see docs/insight.md)."""
+    stale = delete(OpenLoadSnapshot)
+    if office_id is not None:
+        stale = stale.where(OpenLoadSnapshot.office_id == office_id)
+    session.execute(stale)
+    rows = [
+        {
+            "office_id": office,
+            "assigned_worker": worker or "",
+            "case_type": case_type,
+            "age_band": code,
+            "dossiers": count,
+            "counted_at": now,
+        }
+        for office, worker, case_type, code, count in session.execute(
+            _open_load_query(now.date(), office_id)
+        )
+    ]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(OpenLoadSnapshot), rows[start : start + 5000])
+    session.flush()
+    return len(rows)
+
+
+def _snapshot(session: Session, office_id: str, now: datetime) -> list[tuple[Any, ...]] | None:
+    """The office's counted load when it is recent enough, else None."""
+    rows = session.execute(
+        select(
+            OpenLoadSnapshot.assigned_worker,
+            OpenLoadSnapshot.case_type,
+            OpenLoadSnapshot.age_band,
+            OpenLoadSnapshot.dossiers,
+            OpenLoadSnapshot.counted_at,
+        ).where(OpenLoadSnapshot.office_id == office_id)
+    ).all()
+    if not rows or rows[0].counted_at < now - SNAPSHOT_MAX_AGE:
+        return None
+    return [tuple(row) for row in rows]
+
+
+def office_load(session: Session, office: Office, now: datetime) -> OfficeLoad:
+    """The office's load: from the last count when it is under `SNAPSHOT_MAX_AGE` old (the
+    page says when it was counted), else counted now."""
+    today = now.date()
+    load = OfficeLoad(office.id, office.name, today, office_fte(session, office))
+    counted = _snapshot(session, office.id, now)
+    if counted is not None:
+        load.counted_at = counted[0][4]
+        rows = [row[:4] for row in counted]
+    else:
+        rows = [tuple(row[1:]) for row in session.execute(_open_load_query(today, office.id))]
     per_worker: dict[str, int] = defaultdict(int)
     bands = dict.fromkeys(AGE_BAND_CODES, 0)
     per_type: dict[str, int] = defaultdict(int)
@@ -115,14 +180,15 @@ def office_load(session: Session, office: Office, today: date) -> OfficeLoad:
 
 
 def monthly_flow(session: Session, office_id: str, today: date) -> list[MonthFlow]:
-    """The last `TREND_MONTHS` months: dossiers opened, decided, and decided within the legal
-    term (only case types that have a decision term count towards the decisions)."""
+    """The last `TREND_MONTHS` months: dossiers opened, decided, and of the decisions of case
+    types that have a legal term, how many came within it."""
     months = _month_starts(today, TREND_MONTHS)
     with_term = [code for code, terms in CASE_TERMS.items() if terms.decision is not None]
     rows = session.execute(
         select(
             OfficeMonth.month,
             func.sum(OfficeMonth.opened),
+            func.sum(OfficeMonth.decided),
             func.sum(case((OfficeMonth.case_type.in_(with_term), OfficeMonth.decided), else_=0)),
             func.sum(
                 case((OfficeMonth.case_type.in_(with_term), OfficeMonth.decided_in_term), else_=0)
@@ -131,5 +197,5 @@ def monthly_flow(session: Session, office_id: str, today: date) -> list[MonthFlo
         .where(OfficeMonth.office_id == office_id, OfficeMonth.month >= months[0])
         .group_by(OfficeMonth.month)
     )
-    found = {month: (int(o or 0), int(d or 0), int(t or 0)) for month, o, d, t in rows}
-    return [MonthFlow(m, *found.get(m, (0, 0, 0))) for m in months]
+    found = {month: tuple(int(n or 0) for n in counts) for month, *counts in rows}
+    return [MonthFlow(m, *found.get(m, (0, 0, 0, 0))) for m in months]

@@ -44,7 +44,9 @@ class QueueEntry:
 @dataclass(frozen=True)
 class QueuePage:
     entries: list[QueueEntry]
+    # Counted up to the last page that can be shown (`capped` when there are more).
     total: int
+    capped: bool
     page: int
     pages: int
 
@@ -63,7 +65,13 @@ def office_queue(session: Session, staff: StaffUser, wanted: QueueFilter, today:
         query = query.where(Dossier.case_type == wanted.case_type)
     if wanted.status in OPEN_STATUSES:
         query = query.where(Dossier.status == wanted.status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Counting stops past what the pages can show, so that a large office's queue costs the
+    # same as a small one's.
+    shown = MAX_PAGE * PAGE_SIZE
+    limited = query.with_only_columns(Dossier.id).limit(shown + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(limited)) or 0
+    capped = total > shown
+    total = min(total, shown)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, wanted.page), pages, MAX_PAGE)
     rows = session.execute(
@@ -87,4 +95,4 @@ def office_queue(session: Session, staff: StaffUser, wanted: QueueFilter, today:
         )
         for d, given, family in rows
     ]
-    return QueuePage(entries, total, page, min(pages, MAX_PAGE))
+    return QueuePage(entries, total, capped, page, pages)

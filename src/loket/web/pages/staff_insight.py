@@ -1,7 +1,7 @@
 """Managers' pages at /staff/insight/: caseload per worker and per FTE, backlog age, decisions
 within the legal term per month, and the staffing projection with its chart and CSV exports."""
 
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -83,9 +83,10 @@ def insight_page(
     found = _office_for(request, session, viewer, office)
     if isinstance(found, Response):
         return found
-    today = date.today()
+    now = datetime.now()
+    today = now.date()
     scenario = _scenario(request)
-    load = office_load(session, found, today)
+    load = office_load(session, found, now)
     chosen = office_staffing(session, found.id, scenario, today.year, caseload=load.per_type)
     every_ratio = office_staffing(
         session, found.id, {}, today.year, ratios=STANDARD_RATIOS, caseload=load.per_type
@@ -145,10 +146,11 @@ def caseload_export(
     found = _office_for(request, session, viewer, office)
     if isinstance(found, Response):
         return found
-    load = office_load(session, found, date.today())
-    lines = ["office_id,month,opened,decided,decided_in_term"]
+    load = office_load(session, found, datetime.now())
+    lines = ["office_id,month,opened,decided,decided_with_term,decided_in_term"]
     lines += [
-        f"{found.id},{m.month:%Y-%m},{m.opened},{m.decided},{m.decided_in_term}"
+        f"{found.id},{m.month:%Y-%m},{m.opened},{m.decided},{m.decided_with_term},"
+        f"{m.decided_in_term}"
         for m in load.months
     ]
     return _csv(request, "\n".join(lines) + "\n", f"caseload-{found.id}.csv")

@@ -85,6 +85,7 @@ def queue_context(
     return {
         "dossiers": rows,
         "total": found.total,
+        "capped": found.capped,
         "page": found.page,
         "pages": found.pages,
         "previous_url": page_url(found.page - 1) if found.page > 1 else None,
