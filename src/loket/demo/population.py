@@ -272,6 +272,10 @@ def seed_population(
 
     with sessions.begin() as session:
         staffing = seed_staffing(session, seed)
+    # After every step that opens dossiers: each open one gets its assessment or decision.
+    from loket.demo.entitlements import seed_entitlements
+
+    seed_entitlements(sessions, seed, REFERENCE_DAY)
     with sessions.begin() as session:
         if session.get_bind().dialect.name == "postgresql":
             # Fresh statistics, so that the first import after a bulk load gets good plans.

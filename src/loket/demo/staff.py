@@ -1,6 +1,6 @@
 """Demo staff users with known passwords, so that `loket demo` can be tried from the staff side:
-a counter clerk and a case worker in Gent, a tax collector and a tax analyst in Gent and a privacy
-officer."""
+a counter clerk and a case worker in Gent, a tax collector and a tax analyst in Gent, a DAVO case
+worker in Gent and a privacy officer."""
 
 from dataclasses import dataclass
 
@@ -27,6 +27,8 @@ DEMO_STAFF = (
     DemoLogin("demo-clerk-gent", "counter-clerk", "ocmw", "ocmw-44021", "counter-gent-demo"),
     DemoLogin("demo-worker-gent", "case-worker", "ocmw", "ocmw-44021", "welfare-gent-demo"),
     DemoLogin("demo-fin-gent", "case-worker", "fin", "fin-gent", "finance-gent-demo"),
+    # Decides on maintenance advances and keeps the recovery ledgers of DAVO Gent.
+    DemoLogin("demo-davo-gent", "case-worker", "davo", "davo-gent", "davo-gent-demo"),
     # An analyst reviews every control selection (the case worker only those of fin-gent).
     DemoLogin("demo-fin-analyst", "analyst", "fin", "fin-gent", "analyst-fin-demo"),
     # Managers see caseload and staffing at /staff/insight/: Gent's welfare centre, and every
