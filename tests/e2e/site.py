@@ -11,6 +11,7 @@ from typing import Any
 from tests.e2e.conftest import (
     ADDRESS,
     LiveServer,
+    database,
     demo_insz,
     fill_leefloon,
     post_form,
@@ -62,6 +63,30 @@ def _staff(username: str) -> Callable[[Role, LiveServer], None]:
     return prepare
 
 
+def _davo(role: Role, live_server: LiveServer) -> None:
+    """A DAVO case worker with a maintenance claim of their own, decided, with one advance."""
+    from loket.cases.dossiers import open_dossier
+
+    sign_in_staff(role.context, "demo-davo-gent")
+    with database(live_server) as session:
+        insz = demo_insz(live_server, "9000", index=1)
+        claim = open_dossier(session, insz=insz, agency="davo", case_type="maintenance-claim")
+        reference = claim.reference
+    role.tab.goto(f"/staff/dossiers/{reference}")
+    decision = {
+        "domiciled": "yes",
+        "title": "yes",
+        "missed_payments": "4",
+        "creditor_income": "1400",
+        "requested_on": date.today().strftime("%d-%m-%Y"),
+        "child_1": "210,00",
+    }
+    post_form(role.context, f"/staff/dossiers/{reference}/advance", decision)
+    entry = {"kind": "advance", "amount": "175", "booked_on": date.today().strftime("%d-%m-%Y")}
+    post_form(role.context, f"/staff/dossiers/{reference}/ledger", entry)
+    role.paths["claim"] = reference
+
+
 def _counter(role: Role, live_server: LiveServer) -> None:
     sign_in_staff(role.context, "demo-clerk-gent")
     role.tab.goto("/staff/counter")
@@ -79,6 +104,7 @@ PREPARE: dict[str, Callable[[Role, LiveServer], None]] = {
     "clerk": _staff("demo-clerk-gent"),
     "worker": _staff("demo-worker-gent"),
     "privacy": _staff("demo-privacy"),
+    "davo": _davo,
     "counter": _counter,
 }
 
@@ -208,6 +234,19 @@ CASES: dict[str, Case] = {
     "worker queue": Case("worker", "/staff/"),
     "staff dossier": Case("worker", "/staff/dossiers/{reference}"),
     "staff not found": Case("worker", "/staff/dossiers/NO-SUCH-REF", status=404),
+    "staff dossier recompute errors": Case(
+        "worker",
+        "/staff/dossiers/{reference}",
+        posting="/staff/dossiers/{reference}/living-wage",
+        status=400,
+    ),
+    "davo dossier": Case("davo", "/staff/dossiers/{claim}"),
+    "davo advance errors": Case(
+        "davo", "/staff/dossiers/{claim}", posting="/staff/dossiers/{claim}/advance", status=400
+    ),
+    "davo ledger errors": Case(
+        "davo", "/staff/dossiers/{claim}", posting="/staff/dossiers/{claim}/ledger", status=400
+    ),
     "privacy home": Case("privacy", "/privacy/"),
     "privacy authorisations": Case("privacy", "/privacy/authorisations"),
     "privacy authorisations errors": Case(
