@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from loket.notify.worker import CONNECTIONS
 from loket.store.outbox import OutboxMessage
-from tests.notify.mailbox import fill_office_outbox, smtp_server
+from tests.notify.mailbox import Mailbox, fill_office_outbox, smtp_server
 
 MESSAGES = 2000
 
@@ -30,6 +30,12 @@ def _worker(database_url: str, smtp_url: str, *extra: str) -> subprocess.Popen[s
     )
 
 
+def _wait_until_received(mailbox: Mailbox, worker: subprocess.Popen[str], count: int) -> None:
+    deadline = time.monotonic() + 240  # the command starts slowly on a busy machine
+    while mailbox.count < count and time.monotonic() < deadline and worker.poll() is None:
+        time.sleep(0.01)
+
+
 def test_a_killed_worker_loses_no_message(
     sessions: sessionmaker[Session], database_url: str
 ) -> None:
@@ -37,9 +43,7 @@ def test_a_killed_worker_loses_no_message(
         fill_office_outbox(session, MESSAGES, "kill")
     with smtp_server() as (url, mailbox):
         first = _worker(database_url, url)
-        deadline = time.monotonic() + 240  # the command starts slowly on a busy machine
-        while mailbox.count < 300 and time.monotonic() < deadline and first.poll() is None:
-            time.sleep(0.01)
+        _wait_until_received(mailbox, first, 300)
         first.send_signal(signal.SIGKILL)
         first.wait(30)
         received_before_kill = mailbox.count
@@ -67,3 +71,23 @@ def test_a_killed_worker_loses_no_message(
         )
         assert unsent == 0
         assert summary["sent"] + received_before_kill >= MESSAGES
+
+
+def test_sigterm_stops_the_worker_after_the_message_it_is_sending(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    with sessions.begin() as session:
+        fill_office_outbox(session, MESSAGES, "term")
+    with smtp_server() as (url, mailbox):
+        worker = _worker(database_url, url, "--json")
+        _wait_until_received(mailbox, worker, 100)
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=60)
+        received = mailbox.count
+    assert worker.returncode == 0, err
+    assert json.loads(out)["sent"] == received < MESSAGES
+    with sessions() as session:
+        sent = select(func.count()).select_from(OutboxMessage)
+        assert session.scalar(sent.where(OutboxMessage.sent_at.is_not(None))) == received
+        # What it had claimed and not sent is free for the next worker at once.
+        assert session.scalar(sent.where(OutboxMessage.claimed_by.is_not(None))) == 0

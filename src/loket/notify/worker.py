@@ -1,7 +1,6 @@
 """The sender's loop: `loket outbox run` drains what is due, then polls; `--once` drains and
 stops. Without a mail server configured it sends nothing and says how many e-mails it keeps."""
 
-import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +25,6 @@ from loket.notify.sender import (
     worker_name,
 )
 
-log = logging.getLogger("loket.notify")
 REMINDER_INTERVAL = timedelta(hours=1)
 # SMTP connections used at once: most of a send is waiting for the server's replies.
 CONNECTIONS = 4
@@ -115,8 +113,6 @@ def run_worker(
     total = Summary()
     worker = worker_name()
     reminders_at: datetime | None = None
-    if transport is None:
-        log.warning("LOKET_SMTP_URL is not set: e-mails are kept in the outbox, not sent")
     while not stop.requested:
         if reminders_at is None or utcnow() - reminders_at >= REMINDER_INTERVAL:
             with sessions.begin() as session:
