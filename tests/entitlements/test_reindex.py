@@ -1,5 +1,6 @@
 """`loket rules reindex`: after an index jump every open living-wage dossier is recomputed; only
-changed amounts get a new assessment and a message to the citizen, once, in their language."""
+changed amounts get a new assessment, and a citizen being paid a message, once, in their
+language."""
 
 import json
 from datetime import date
@@ -32,24 +33,29 @@ def _count(session: Session) -> int:
 
 @pytest.fixture
 def dossiers(sessions: sessionmaker[Session]) -> dict[str, int]:
-    """A raised amount (French-speaking citizen with two dossiers), an amount that stays 0
-    (resources too high), a closed dossier, and one already computed for a later day."""
+    """Raised amounts being paid (a French-speaking citizen with two active dossiers), a request
+    not decided yet whose estimate rises, an amount that stays 0 (resources too high), a closed
+    dossier, and one already computed for a later day."""
     ids: dict[str, int] = {}
     with sessions.begin() as session:
         citizen, raised = leefloon_dossier(session, language="fr")
         second = open_dossiers(session, citizen, ("leefloon",), on=OPENED)["leefloon"]
+        _c, pending = leefloon_dossier(session)
         _c, zero = leefloon_dossier(session)
         _c, closed = leefloon_dossier(session)
         _c, later = leefloon_dossier(session)
         for name, dossier, resources, on in (
             ("raised", raised, "300", OPENED),
             ("second", second, "0", OPENED),
+            ("pending", pending, "100", OPENED),
             ("zero", zero, "5000", OPENED),
             ("closed", closed, "0", OPENED),
             ("later", later, "0", date(2026, 6, 1)),
         ):
             assess_living_wage(session, dossier, single(resources), on, computed_by="w")
             ids[name] = dossier.id
+        for paid in (raised, second):
+            change_status(session, paid.reference, DossierStatus.ACTIVE, date(2024, 1, 20))
         change_status(session, closed.reference, DossierStatus.CLOSED, date(2024, 3, 1))
     return ids
 
@@ -61,8 +67,8 @@ def test_only_changed_amounts_are_kept_and_each_citizen_is_told_once(
         summary = reindex_living_wage(session, JUMP)
     assert summary.as_json() == {
         "on": "2024-06-01",
-        "recomputed": 3,
-        "changed": 2,
+        "recomputed": 4,
+        "changed": 3,
         "unchanged": 1,
         "newer": 1,
         "notified": 1,
@@ -74,6 +80,8 @@ def test_only_changed_amounts_are_kept_and_each_citizen_is_told_once(
             ("934.96", "recomputed", OPENED),
         ]
         assert raised[0].situation == raised[1].situation
+        # The undecided request gets its new estimate, without a message.
+        assert len(assessment_history(session, dossiers["pending"])) == 2
         for unchanged in ("zero", "closed", "later"):
             assert len(assessment_history(session, dossiers[unchanged])) == 1, unchanged
         (message,) = _outbox(session)
@@ -95,7 +103,7 @@ def test_running_it_again_for_the_same_day_changes_nothing(
         before = (_count(session), len(_outbox(session)))
     with sessions.begin() as session:
         again = reindex_living_wage(session, JUMP)
-    assert (again.recomputed, again.changed, again.notified) == (3, 0, 0)
+    assert (again.recomputed, again.changed, again.notified) == (4, 0, 0)
     with sessions() as session:
         assert (_count(session), len(_outbox(session))) == before
 
@@ -105,7 +113,7 @@ def test_batches_give_the_same_result(
 ) -> None:
     with sessions.begin() as session:
         summary = reindex_living_wage(session, JUMP, batch=1)
-    assert (summary.recomputed, summary.changed, summary.notified) == (3, 2, 1)
+    assert (summary.recomputed, summary.changed, summary.notified) == (4, 3, 1)
 
 
 def test_the_command_prints_a_json_summary_and_refuses_an_unknown_day(
@@ -123,7 +131,7 @@ def test_the_command_prints_a_json_summary_and_refuses_an_unknown_day(
         result = runner.invoke(app, ["rules", "reindex", "--on", "2024-06-01", "--json"])
         assert result.exit_code == 0, result.output
         summary = json.loads(result.stdout)
-        assert (summary["changed"], summary["notified"]) == (2, 1)
+        assert (summary["changed"], summary["notified"]) == (3, 1)
         refused = runner.invoke(app, ["rules", "reindex", "--on", "2001-01-01"])
         assert refused.exit_code == 2
         assert "2001-01-01" in refused.output

@@ -17,8 +17,8 @@ def reindex(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Recompute every open living-wage dossier with the amounts in force on a day; a dossier
-    whose amount changes gets a new assessment and its citizen a message. Running it again for
-    the same day changes nothing."""
+    whose amount changes gets a new assessment and, when the living wage is being paid, its
+    citizen a message. Running it again for the same day changes nothing."""
     try:
         day = date.fromisoformat(on)
     except ValueError:

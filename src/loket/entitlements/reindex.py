@@ -3,10 +3,12 @@ amount changes.
 
 Rules: each open leefloon dossier's newest assessment is recomputed with the amounts in force on
 the given day, all at once (one vectorised computation per batch). Only a dossier whose monthly
-amount changes gets a new assessment (reason "reindex"), and its citizen one outbox message with
-the old and new amount, in their language. A dossier whose newest assessment already applies a
-later day is left alone. Running it again for the same day finds nothing to change, so it
-neither adds assessments nor notifies twice. The caller's transaction covers all of it.
+amount changes gets a new assessment (reason "reindex"). When the living wage is being paid (the
+dossier is active) its citizen gets one outbox message with the old and new amount, in their
+language; a request not yet decided gets its new estimate without a message. A dossier whose
+newest assessment already applies a later day is left alone. Running it again for the same day
+finds nothing to change, so it neither adds assessments nor notifies twice. The caller's
+transaction covers all of it.
 """
 
 from collections import defaultdict
@@ -30,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from loket.cases.choices import OPEN_STATUSES
+from loket.cases.choices import OPEN_STATUSES, DossierStatus
 from loket.cases.model import Dossier
 from loket.entitlements.assessments import LIVING_WAGE_CASE_TYPE
 from loket.entitlements.model import LivingWageAssessment
@@ -41,6 +43,8 @@ from loket.rules import living_wage_amounts, living_wage_category_amounts
 from loket.store.outbox import OutboxMessage
 
 BATCH = 50_000
+# Only a citizen who is being paid the living wage is told that the amount changes.
+PAID_STATUS = DossierStatus.ACTIVE.value
 A = LivingWageAssessment
 
 
@@ -133,6 +137,7 @@ def reindex_living_wage(
         Dossier.reference,
         Citizen.insz,
         Citizen.language,
+        Dossier.status,
     ).where(A.parameters_on <= on)
     last = 0
     while True:
@@ -148,11 +153,12 @@ def reindex_living_wage(
         old = np.fromiter((row[3] for row in rows), np.int64, len(rows))
         copies: list[dict[str, Any]] = []
         for index in np.flatnonzero(cents != old).tolist():
-            _dossier, old_id, _situation, was, reference, insz, language = rows[index]
+            _dossier, old_id, _situation, was, reference, insz, language, status = rows[index]
             new = int(cents[index])
             copies.append({"old_id": old_id, "new_cents": new, "on": on, "now": now})
-            by_citizen[insz].append((reference, was, new))
-            languages[insz] = language
+            if status == PAID_STATUS:
+                by_citizen[insz].append((reference, was, new))
+                languages[insz] = language
         if copies:
             connection.execute(_REINDEXED_COPY, copies)
         changed += len(copies)
