@@ -22,6 +22,8 @@ def manager(browser: Any, live_server: LiveServer) -> Iterator[Any]:
         refresh(session, date.today(), date.today() - timedelta(days=366))
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     sign_in_staff(context, "demo-manager-gent")
+    # The server draws the municipality shapes on the first request (seconds on a busy machine).
+    assert context.request.get("/staff/insight/divide/", timeout=180_000).ok
     yield context
     context.close()
 

@@ -6,6 +6,7 @@ import hashlib
 import math
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
@@ -87,9 +88,12 @@ def _channel(rng: random.Random, online: float) -> ContactChannel:
     return ContactChannel.PHONE if rest < 0.45 else ContactChannel.COUNTER
 
 
+Sink = Callable[[list[dict[str, Any]]], None]
+
+
 class _Writer:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
         self.rows: list[dict[str, Any]] = []
         self.written = 0
 
@@ -100,8 +104,7 @@ class _Writer:
 
     def flush(self) -> None:
         if self.rows:
-            # Core, not the ORM: a plain executemany is ten times faster for bulk rows.
-            self.session.execute(insert(cast(Table, ChannelEvent.__table__)), self.rows)
+            self.sink(self.rows)
             self.written += len(self.rows)
             self.rows = []
 
@@ -154,9 +157,22 @@ def seed_channel_history(
 ) -> int:
     """Add a year of channel events (to yesterday) for about `people` people; the number of
     events written. Run `loket insight divide-refresh` (or `refresh`) afterwards."""
+
+    def sink(rows: list[dict[str, Any]]) -> None:
+        # Core, not the ORM: a plain executemany is ten times faster for bulk rows.
+        session.execute(insert(cast(Table, ChannelEvent.__table__)), rows)
+
+    return write_channel_history(session, sink, seed, people, today)
+
+
+def write_channel_history(
+    session: Session, sink: Sink, seed: int, people: int, today: date | None = None
+) -> int:
+    """The events of `seed_channel_history`, handed to `sink` in chunks (a benchmark copies
+    them in bulk); the number of events."""
     rng = random.Random(seed)
     end = (today or date.today()) - timedelta(days=1)
-    writer = _Writer(session)
+    writer = _Writer(sink)
     number = 0
     for place in _places(session, rng, people):
         for _person in range(place.people):
