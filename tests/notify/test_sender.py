@@ -2,6 +2,7 @@
 tried again later with backoff, a 5xx becomes a dead letter with its reason."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from loket.notify.smtp import SmtpConnection, parse_smtp_url
 from loket.notify.worker import run_once
 from loket.people.service import PeopleError, add_citizen
 from loket.store.outbox import OutboxMessage
-from tests.notify.mailbox import Mailbox, smtp_server
+from tests.notify.mailbox import Mailbox, fill_office_outbox, smtp_server
 
 SENDER = "loket <noreply@loket.example>"
 
@@ -234,3 +235,16 @@ def test_a_citizen_registered_with_an_e_mail_address_is_written_to_by_e_mail(
     assert run_once(sessions, None, SENDER).emails_kept == 1
     with sessions() as session:
         assert session.scalars(select(OutboxMessage.channel)).all() == [Channel.EMAIL]
+
+
+def test_two_workers_at_once_send_each_message_once(sessions: sessionmaker[Session], mail) -> None:
+    url, mailbox = mail
+    with sessions.begin() as session:
+        fill_office_outbox(session, 400, "both")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = [pool.submit(run_once, sessions, transport(url), SENDER, batch=50) for _ in "ab"]
+        summaries = [run.result() for run in runs]
+    assert sum(s.sent for s in summaries) == 400
+    assert all(s.sent > 0 for s in summaries)
+    subjects = [str(m["Subject"]) for m in mailbox.messages]
+    assert len(subjects) == len(set(subjects)) == 400

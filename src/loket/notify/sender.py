@@ -184,18 +184,23 @@ def claim(
         .limit(batch)
     )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if not ids:
-        return []
-    # The condition is checked again in the UPDATE: on SQLite, which cannot lock rows, a
-    # second worker that read the same ids claims only what is still free.
+        # Rows another worker is claiming are skipped, not waited for.
+        ids = list(session.scalars(query.with_for_update(skip_locked=True)))
+        if not ids:
+            return []
+        chosen = outbox.c.id.in_(ids)
+    else:
+        # SQLite cannot lock rows but writes one statement at a time: choosing and claiming
+        # in the same UPDATE keeps two workers from taking the same message.
+        chosen = outbox.c.id.in_(query)
     taken = session.scalars(
         update(outbox)
-        .where(outbox.c.id.in_(ids), _free(at), _pending())
+        .where(chosen, _free(at), _pending())
         .values(claimed_by=worker, claimed_until=at + lease)
         .returning(outbox.c.id)
     ).all()
+    if not taken:
+        return []
     rows = session.execute(select(outbox).where(outbox.c.id.in_(taken)).order_by(outbox.c.id)).all()
     domain = parseaddr(sender)[1].rpartition("@")[2] or "loket.example"
     new_ids = [
