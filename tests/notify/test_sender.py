@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.cases.model import Office
+from loket.cases.offices import set_office_email
 from loket.entitlements.notices import TOPIC, amount_changed_message
 from loket.notify import review
 from loket.notify.channels import Channel, DeadReason
@@ -248,3 +249,29 @@ def test_two_workers_at_once_send_each_message_once(sessions: sessionmaker[Sessi
     assert all(s.sent > 0 for s in summaries)
     subjects = [str(m["Subject"]) for m in mailbox.messages]
     assert len(subjects) == len(set(subjects)) == 400
+
+
+def test_an_office_given_an_e_mail_address_gets_its_dead_letters_after_a_retry(
+    sessions: sessionmaker[Session], mail
+) -> None:
+    url, mailbox = mail
+    with sessions.begin() as session:
+        session.add(
+            OutboxMessage(
+                topic="dossier-needs-routing",
+                recipient_kind="office",
+                recipient_id="ocmw-44021",
+                payload={"reference": "r-1", "effective_date": "2026-12-01", "reason": "x"},
+            )
+        )
+    assert run_once(sessions, transport(url), SENDER).dead == 1
+    with sessions.begin() as session:
+        with pytest.raises(ValueError, match="email"):
+            set_office_email(session, "ocmw-44021", "OCMW Gent")
+        set_office_email(session, "ocmw-44021", "ocmw@gent.example")
+        (dead,) = review.dead_letters(session, ["ocmw-44021"])
+        assert dead.dead_reason == DeadReason.OFFICE_WITHOUT_EMAIL
+        review.retry(session, dead.id)
+    assert run_once(sessions, transport(url), SENDER).sent == 1
+    (message,) = mailbox.messages
+    assert str(message["Subject"]) == "Dossier r-1 heeft een kantoor nodig"

@@ -1,5 +1,6 @@
 """Offices near a citizen: the nearest offices of an agency to a postal code, by distance."""
 
+import re
 import threading
 from dataclasses import dataclass
 from datetime import date, time
@@ -11,6 +12,7 @@ from loket.cases.model import Office
 from loket.cases.routing import UnknownPostcode
 from loket.geo.coordinates import distances_km
 from loket.geo.model import PostalCode
+from loket.people.service import EMAIL
 
 
 @dataclass(frozen=True)
@@ -93,3 +95,23 @@ def opening_ranges(hours: dict[str, str], day: date) -> list[tuple[time, time]]:
         if opens < closes:
             ranges.append((opens, closes))
     return ranges
+
+
+class UnknownOffice(LookupError):
+    def __init__(self, office_id: str) -> None:
+        super().__init__(f"office: {office_id!r} is not an office; see `loket offices near`")
+        self.office_id = office_id
+
+
+def set_office_email(session: Session, office_id: str, email: str | None) -> Office:
+    """Where the office's notifications go (transfers in and out, dossiers to route); None
+    stops e-mail, and the office's messages wait on its outbox page instead."""
+    office = session.get(Office, office_id)
+    if office is None:
+        raise UnknownOffice(office_id)
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > 254 or not re.fullmatch(EMAIL, email)):
+        raise ValueError(f"email: {email!r} is not an e-mail address like ocmw@example.be")
+    office.email = email
+    session.flush()
+    return office

@@ -1,11 +1,12 @@
-"""`loket jurisdiction import FILE.csv` and `loket offices near POSTCODE`."""
+"""`loket jurisdiction import FILE.csv`, `loket offices near POSTCODE` and
+`loket offices set-email OFFICE EMAIL`."""
 
 from pathlib import Path
 
 import typer
 
 from loket.cases.jurisdiction_import import import_jurisdiction
-from loket.cases.offices import nearest_offices
+from loket.cases.offices import UnknownOffice, nearest_offices, set_office_email
 from loket.cases.routing import RoutingError
 from loket.cli.common import console, fail, print_json, sessions
 from loket.store.csvio import CsvFormatError
@@ -53,3 +54,18 @@ def near(
         return
     for row in rows:
         console.print(f"{row['distance_km']:>6} km  {row['name']} ({row['id']})")
+
+
+@offices_app.command("set-email")
+def set_email(
+    office_id: str = typer.Argument(..., help="The office id, like ocmw-44021."),
+    email: str = typer.Argument(..., help='The address; "" to stop e-mail to the office.'),
+) -> None:
+    """Where the office's notifications go by e-mail; without one they wait on its outbox
+    page (dead letters that `loket outbox retry` sends once an address is set)."""
+    try:
+        with sessions().begin() as session:
+            set_office_email(session, office_id, email)
+    except (UnknownOffice, ValueError) as error:
+        fail(str(error))
+    console.print(f"{office_id}: {email or 'no e-mail'}", highlight=False)
