@@ -8,12 +8,19 @@ or a plausible typo of, every identifier of the other. A claim without a valid i
 links strongly to two groups it may not join (a *bridge*) is remembered: its pairs are
 ambiguous and are shown as `needs-check`, never as `conflict`.
 
-An identifier is an INSZ/BIS number that passes its checksum (clear text), or the keyed hash of
-such a number (pseudonymised hub). A typo is one digit changed or two adjacent digits swapped
+An identifier is an INSZ/BIS number that passes its checksum and does not contradict the
+claim's own birth date (clear text; a valid number of another birth date is most likely a
+family member's, copied by mistake, and vetoes nothing), or the keyed hash of a valid number
+(pseudonymised hub). A typo is one digit changed or two adjacent digits swapped
 (Damerau-Levenshtein <= 1 on the 11 digits). The mod-97 checksum catches every such typo, so two
 *valid* numbers are practically never a typo of each other; the hub, which sees only keyed
 hashes, therefore treats two different valid keys as two people, and the clear-text test keeps
 the explicit typo exception for the rare number valid under both the pre- and post-2000 rules.
+
+In clear text a number that fails its checksum is a *mistyped* number. When it and a group's
+identifier both carry their own claim's birth date, it may join that group only as one typo of
+that identifier: further off, it is someone else's number, mistyped. Two mistyped numbers, or a
+number without its claim's birth date in it, never keep claims apart on their own.
 """
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -64,17 +71,34 @@ class Grouping:
     refused_links: int = 0
 
 
+@dataclass
+class Numbers:
+    """Per claim: its identifier (`identities`); of those, the ones that also carry the
+    claim's birth date (`dated`); and a dated number that failed its checksum (`mistyped`)."""
+
+    identities: Mapping[str, str | None]
+    dated: Mapping[str, str | None] = field(default_factory=dict)
+    mistyped: Mapping[str, str | None] = field(default_factory=dict)
+
+
+def _single(value: str | None) -> set[str]:
+    return {value} if value else set()
+
+
 class _Groups:
-    def __init__(self, identities: Mapping[str, str | None]) -> None:
+    def __init__(self, numbers: Numbers) -> None:
         self.parent: dict[str, str] = {}
         self.identities: dict[str, set[str]] = {}
-        self.source = identities
+        self.dated: dict[str, set[str]] = {}
+        self.mistyped: dict[str, set[str]] = {}
+        self.numbers = numbers
 
     def find(self, claim: str) -> str:
         if claim not in self.parent:
             self.parent[claim] = claim
-            known = self.source.get(claim)
-            self.identities[claim] = {known} if known else set()
+            self.identities[claim] = _single(self.numbers.identities.get(claim))
+            self.dated[claim] = _single(self.numbers.dated.get(claim))
+            self.mistyped[claim] = _single(self.numbers.mistyped.get(claim))
         root = claim
         while self.parent[root] != root:
             root = self.parent[root]
@@ -85,10 +109,26 @@ class _Groups:
     def union(self, first: str, second: str) -> None:
         keep, drop = sorted((first, second))
         self.parent[drop] = keep
-        self.identities[keep] |= self.identities.pop(drop)
+        for sets in (self.identities, self.dated, self.mistyped):
+            sets[keep] |= sets.pop(drop)
+
+    def may_merge(self, first: str, second: str, compatible: Compatible) -> bool:
+        """Whether two groups (roots) may be one person: every identifier of one compatible
+        with every identifier of the other, and every mistyped number with every dated one."""
+        return (
+            _all_compatible(self.identities[first], self.identities[second], compatible)
+            and _all_compatible(self.dated[first], self.mistyped[second], compatible)
+            and _all_compatible(self.mistyped[first], self.dated[second], compatible)
+        )
+
+    def claim_fits(self, claim: str, root: str, compatible: Compatible) -> bool:
+        """Whether the claim's own mistyped number (if any) would let it join group `root`."""
+        return _all_compatible(
+            _single(self.numbers.mistyped.get(claim)), self.dated[root], compatible
+        )
 
 
-def _may_merge(left: set[str], right: set[str], compatible: Compatible) -> bool:
+def _all_compatible(left: set[str], right: set[str], compatible: Compatible) -> bool:
     return all(compatible(a, b) for a in left for b in right)
 
 
@@ -96,22 +136,27 @@ def group_claims_constrained(
     edges: Iterable[tuple[str, str, float]],
     identities: Mapping[str, str | None],
     compatible: Compatible = insz_typo_or_equal,
+    numbers: Numbers | None = None,
 ) -> Grouping:
     """Group the claims of the strong edges (claim_a, claim_b, probability); `identities`
-    gives each claim's valid identifier or None. No group holds two incompatible ones."""
+    gives each claim's identifier or None (`numbers`, where given, also the dated and the
+    mistyped ones). No group holds two incompatible identifiers, nor a mistyped number more
+    than a typo away from one of its dated identifiers."""
     ordered = sorted(edges, key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))
-    groups = _Groups(identities)
+    groups = _Groups(numbers or Numbers(identities))
     grouping = Grouping()
     for first, second, _probability in ordered:
         root_a, root_b = groups.find(first), groups.find(second)
         if root_a == root_b:
             continue
-        if _may_merge(groups.identities[root_a], groups.identities[root_b], compatible):
+        if groups.may_merge(root_a, root_b, compatible):
             groups.union(root_a, root_b)
             continue
         grouping.refused_links += 1
-        for claim in (first, second):
-            if not identities.get(claim):
+        # A claim without identifier is a bridge when its own number would fit the other
+        # group: which of the two people it belongs to is then open.
+        for claim, other in ((first, root_b), (second, root_a)):
+            if not identities.get(claim) and groups.claim_fits(claim, other, compatible):
                 grouping.bridges.add(claim)
     members: dict[str, list[str]] = {}
     for claim in groups.parent:
@@ -150,13 +195,21 @@ def strong_edges(scored: pa.Table, threshold: float) -> list[tuple[str, str, flo
 
 def clear_text_grouping(standardised: pa.Table, scored: pa.Table, threshold: float) -> Grouping:
     """Constrained groups of clear-text claims: two valid INSZ that are not a typo of each
-    other never end in one group."""
-    identities = identities_of(
-        standardised["claim_id"].to_pylist(),
-        standardised["insz"].to_pylist(),
-        standardised["insz_valid"].to_pylist(),
+    other never end in one group (unless one contradicts its claim's birth date), nor does a
+    number failing its checksum join a valid INSZ it is not a typo of."""
+    claims = standardised["claim_id"].to_pylist()
+    insz = standardised["insz"].to_pylist()
+    valid = standardised["insz_valid"].to_pylist()
+    agrees = standardised["insz_birth_agrees"].to_pylist()
+    pairs = list(zip(valid, agrees, strict=True))
+    numbers = Numbers(
+        identities=identities_of(claims, insz, [ok and date is not False for ok, date in pairs]),
+        dated=identities_of(claims, insz, [ok and date is True for ok, date in pairs]),
+        mistyped=identities_of(claims, insz, [not ok and date is True for ok, date in pairs]),
     )
-    return group_claims_constrained(strong_edges(scored, threshold), identities)
+    return group_claims_constrained(
+        strong_edges(scored, threshold), numbers.identities, insz_typo_or_equal, numbers
+    )
 
 
 def clusters_table(grouping: Grouping) -> pa.Table:

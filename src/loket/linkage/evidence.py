@@ -25,12 +25,28 @@ def _score(pair: Pair, column: str) -> str:
     return f"{float(value):.2f}" if isinstance(value, int | float) else "?"
 
 
+def _insz_differ(pair: Pair) -> str:
+    """Different numbers; named where one does not carry its claim's birth date (see
+    `loket.linkage.standardise`): most likely a family member's number."""
+    foreign = [
+        str(pair.get(f"insz_{side}"))
+        for side in ("l", "r")
+        if pair.get(f"insz_birth_agrees_{side}") is False
+    ]
+    if foreign:
+        return (
+            f"INSZ different {_both(pair, 'insz')}, but {' and '.join(foreign)} does not carry"
+            " the birth date of its claim (a family member's number?)"
+        )
+    return f"INSZ different {_both(pair, 'insz')}"
+
+
 def insz_phrase(pair: Pair) -> str:
     return {
         3: "INSZ equal",
         2: f"INSZ different, both valid {_both(pair, 'insz')}: counter-evidence",
         1: f"INSZ one digit off or two digits swapped {_both(pair, 'insz')}",
-        0: f"INSZ different {_both(pair, 'insz')}",
+        0: _insz_differ(pair),
     }.get(_gamma(pair, "insz"), "INSZ missing on one claim")
 
 

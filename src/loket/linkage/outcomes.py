@@ -10,10 +10,10 @@ rather than `conflict` when:
 - one of its claims is a *bridge*: a claim without a valid INSZ that linked strongly to two
   persons the register tells apart (`loket.linkage.clustering`), so which one it belongs to is
   open;
-- the INSZ is missing on one claim (or differs without being a typo) and the agreement rests on
-  name and birth date, while namesakes are likely:
-  * proven: the file itself holds >= 2 distinct valid INSZ with the same family name (core),
-    first given name and birth date; or
+- the INSZ is missing on one claim (or differs without being a typo, e.g. a family member's
+  number) and the agreement rests on name and birth date, while namesakes are likely:
+  * proven: the file itself holds >= 2 distinct valid INSZ, each matching its claim's birth
+    date, with the same family name (core), first given name and birth date; or
   * expected: the expected number of *other* people in Belgium sharing that family name, first
     given name and birth date,
 
@@ -61,7 +61,7 @@ class Namesakes:
 NAMESAKES_SQL = """
 WITH keyed AS (
     SELECT claim_id, family_name_core AS family, given_first AS given, birth_ymd AS birth,
-           CASE WHEN insz_valid THEN insz END AS valid_insz
+           CASE WHEN insz_valid AND insz_birth_agrees IS NOT false THEN insz END AS valid_insz
     FROM claims
     WHERE family_name_core IS NOT NULL AND given_first IS NOT NULL AND birth_ymd IS NOT NULL
 ),
