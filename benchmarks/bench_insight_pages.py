@@ -36,6 +36,7 @@ DATABASE = "loket_bench_insight"
 PAGES = {
     "queue": "/staff/",
     "queue filtered": "/staff/?who=unassigned&type=leefloon&page=3",
+    "queue narrow": "/staff/?type=debt-mediation&status=in-review",
     "insight": "/staff/insight/?critical=3/5&contact-centre=1/5",
 }
 

@@ -5,6 +5,7 @@ import io
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -104,6 +105,26 @@ def test_filters_and_pages(
     second = pages.get("/staff/?page=2").text
     assert len(rows_of(second)) == 2 and "Previous page" in second
     assert pages.get("/staff/?page=999").status_code == 200  # the last page, not an error
+
+
+def test_a_queue_longer_than_its_pages_is_walked_in_due_order_and_says_there_are_more(
+    pages: TestClient,
+    sessions: sessionmaker[Session],
+    sign_in_staff: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from loket.insight import deadlines_queue
+
+    monkeypatch.setattr(deadlines_queue, "PAGE_SIZE", 2)
+    monkeypatch.setattr(deadlines_queue, "MAX_PAGE", 1)
+    late = open_in_gent(sessions, "leefloon", 40)
+    due = open_in_gent(sessions, "leefloon", 20)
+    open_in_gent(sessions, "debt-mediation", 300)
+    sign_in_staff(pages)
+    page = pages.get("/staff/").text
+    assert rows_of(page) == [late, due]
+    assert "More dossiers match" in page
+    assert rows_of(pages.get("/staff/?type=leefloon").text) == [late, due]
 
 
 def test_a_dossier_is_assigned_only_within_its_office_and_the_history_says_so(

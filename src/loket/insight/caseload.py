@@ -84,7 +84,8 @@ def office_fte(session: Session, office: Office) -> float:
 
 
 def _open_load_query(today: date, office_id: str | None) -> Select[tuple[Any, ...]]:
-    """Open dossiers per office, worker, case type and age band on `today`."""
+    """Open dossiers per office, worker, case type and age band on `today`, and how many of
+    them are overdue."""
     bounds = [today - timedelta(days=days) for days in AGE_BANDS]
     band = case(
         *(
@@ -93,8 +94,17 @@ def _open_load_query(today: date, office_id: str | None) -> Select[tuple[Any, ..
         ),
         else_=literal(AGE_BAND_CODES[-1]),
     )
+    # Only a dossier awaiting a decision has a due date (kept so by `change_status`).
+    overdue = func.sum(case((Dossier.decision_due_on < today, 1), else_=0))
     query = (
-        select(Dossier.office_id, Dossier.assigned_worker, Dossier.case_type, band, func.count())
+        select(
+            Dossier.office_id,
+            Dossier.assigned_worker,
+            Dossier.case_type,
+            band,
+            func.count(),
+            overdue,
+        )
         .where(Dossier.status.in_(OPEN_STATUSES))
         .group_by(Dossier.office_id, Dossier.assigned_worker, Dossier.case_type, band)
     )
@@ -115,9 +125,10 @@ def refresh_open_load(session: Session, now: datetime, office_id: str | None = N
             "case_type": case_type,
             "age_band": code,
             "dossiers": count,
+            "overdue": int(late or 0),
             "counted_at": now,
         }
-        for office, worker, case_type, code, count in session.execute(
+        for office, worker, case_type, code, count, late in session.execute(
             _open_load_query(now.date(), office_id)
         )
     ]
@@ -135,6 +146,7 @@ def _snapshot(session: Session, office_id: str, now: datetime) -> list[tuple[Any
             OpenLoadSnapshot.case_type,
             OpenLoadSnapshot.age_band,
             OpenLoadSnapshot.dossiers,
+            OpenLoadSnapshot.overdue,
             OpenLoadSnapshot.counted_at,
         ).where(OpenLoadSnapshot.office_id == office_id)
     ).all()
@@ -150,31 +162,22 @@ def office_load(session: Session, office: Office, now: datetime) -> OfficeLoad:
     load = OfficeLoad(office.id, office.name, today, office_fte(session, office))
     counted = _snapshot(session, office.id, now)
     if counted is not None:
-        load.counted_at = counted[0][4]
-        rows = [row[:4] for row in counted]
+        load.counted_at = counted[0][5]
+        rows = [row[:5] for row in counted]
     else:
         rows = [tuple(row[1:]) for row in session.execute(_open_load_query(today, office.id))]
     per_worker: dict[str, int] = defaultdict(int)
     bands = dict.fromkeys(AGE_BAND_CODES, 0)
     per_type: dict[str, int] = defaultdict(int)
-    for worker, case_type, code, count in rows:
+    for worker, case_type, code, count, late in rows:
         per_worker[worker or ""] += count
         bands[code] += count
         per_type[case_type] += count
         load.open_total += count
+        load.overdue += int(late or 0)
     load.per_worker = dict(sorted(per_worker.items(), key=lambda item: (-item[1], item[0])))
     load.age_bands = bands
     load.per_type = dict(sorted(per_type.items()))
-    # Only a dossier awaiting a decision has a due date (kept so by `change_status`), so the
-    # count needs the due-date index alone.
-    load.overdue = (
-        session.scalar(
-            select(func.count()).where(
-                Dossier.office_id == office.id, Dossier.decision_due_on < today
-            )
-        )
-        or 0
-    )
     load.months = monthly_flow(session, office.id, today)
     return load
 

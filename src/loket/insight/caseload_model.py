@@ -32,4 +32,6 @@ class OpenLoadSnapshot(Base):
     assigned_worker: Mapped[str] = mapped_column(String(64), primary_key=True)
     age_band: Mapped[str] = mapped_column(String(20), primary_key=True)
     dossiers: Mapped[int] = mapped_column(Integer)
+    # Of which awaiting a decision past its due date.
+    overdue: Mapped[int] = mapped_column(Integer, server_default="0")
     counted_at: Mapped[datetime] = mapped_column(DateTime)

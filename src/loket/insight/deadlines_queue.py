@@ -74,11 +74,26 @@ def office_queue(session: Session, staff: StaffUser, wanted: QueueFilter, today:
     total = min(total, shown)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, wanted.page), pages, MAX_PAGE)
+    ordered = query.order_by(
+        Dossier.decision_due_on.asc().nulls_last(), Dossier.opened_on, Dossier.id
+    )
+    if not capped:
+        # Few matches (narrow filters): walking the office's due-date index for them could
+        # pass every dossier of the office, so the matches are read by the filters' index and
+        # put in order here; only the page's rows are read in full.
+        keys = sorted(
+            session.execute(
+                query.with_only_columns(Dossier.id, Dossier.decision_due_on, Dossier.opened_on)
+            ).all(),
+            key=lambda k: (k[1] is None, k[1] or date.min, k[2], k[0]),
+        )
+        ids = [k[0] for k in keys[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+        ordered = ordered.where(Dossier.id.in_(ids))
+    else:
+        ordered = ordered.offset((page - 1) * PAGE_SIZE)
     rows = session.execute(
-        query.add_columns(Citizen.given_names, Citizen.family_name)
+        ordered.add_columns(Citizen.given_names, Citizen.family_name)
         .join(Citizen, Citizen.id == Dossier.citizen_id)
-        .order_by(Dossier.decision_due_on.asc().nulls_last(), Dossier.opened_on, Dossier.id)
-        .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
     entries = [

@@ -3,7 +3,7 @@
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from sqlalchemy import func, select
@@ -35,6 +35,8 @@ class OfficeStaffing:
     inhabitants: int | None
     illustrative_norms: bool
     projections: list[Projection]
+    # Every service under each of the ratios asked for (empty when none were).
+    by_ratio: list[Projection] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -56,8 +58,15 @@ class OfficeStaffing:
 
 
 def office_posts(session: Session, office_id: str) -> list[Post]:
-    rows = session.scalars(select(StaffMember).where(StaffMember.office_id == office_id))
-    return [Post(m.service, m.fte, m.birth_year + m.retirement_age) for m in rows]
+    """The office's posts, summed per service and retirement year (the projection only adds
+    them up, so a large register reads as a few rows)."""
+    retires = StaffMember.birth_year + StaffMember.retirement_age
+    rows = session.execute(
+        select(StaffMember.service, func.sum(StaffMember.fte), retires)
+        .where(StaffMember.office_id == office_id)
+        .group_by(StaffMember.service, retires)
+    )
+    return [Post(service, float(fte), int(year)) for service, fte, year in rows]
 
 
 def open_caseload(session: Session, office_id: str) -> dict[str, int]:
@@ -87,12 +96,12 @@ def office_staffing(
     office_id: str,
     scenario: dict[str, Fraction],
     start_year: int,
-    ratios: Sequence[Fraction] | None = None,
+    ratios: Sequence[Fraction] = (),
     caseload: dict[str, int] | None = None,
 ) -> OfficeStaffing:
-    """The office's projection under `scenario`; with `ratios`, one projection per service and
-    ratio instead (for the chart). `caseload` (open dossiers per case type) is counted when
-    not given."""
+    """The office's projection under `scenario`, and with `ratios` one projection per ratio
+    and service too (for the chart), from one reading of its staff and norms. `caseload`
+    (open dossiers per case type) is counted when not given."""
     office = session.get(Office, office_id)
     if office is None:
         raise UnknownOffice(office_id)
@@ -103,16 +112,19 @@ def office_staffing(
         caseload = open_caseload(session, office_id)
     need = required_fte(lines, caseload, inhabitants)
     posts = office_posts(session, office_id)
-    if ratios is None:
-        projections = project_office(posts, scenario, need, start_year)
-    else:
-        projections = [
-            p
-            for ratio in ratios
-            for p in project_office(posts, {}, need, start_year, default_ratio=ratio)
-        ]
+    by_ratio = [
+        p
+        for ratio in ratios
+        for p in project_office(posts, {}, need, start_year, default_ratio=ratio)
+    ]
     return OfficeStaffing(
-        office.id, office.name, start_year, inhabitants, illustrative, projections
+        office.id,
+        office.name,
+        start_year,
+        inhabitants,
+        illustrative,
+        project_office(posts, scenario, need, start_year),
+        by_ratio,
     )
 
 

@@ -87,13 +87,12 @@ def insight_page(
     today = now.date()
     scenario = _scenario(request)
     load = office_load(session, found, now)
-    chosen = office_staffing(session, found.id, scenario, today.year, caseload=load.per_type)
-    every_ratio = office_staffing(
-        session, found.id, {}, today.year, ratios=STANDARD_RATIOS, caseload=load.per_type
+    chosen = office_staffing(
+        session, found.id, scenario, today.year, ratios=STANDARD_RATIOS, caseload=load.per_type
     )
     charts = []
     for projection in chosen.projections:
-        lines = [p for p in every_ratio.projections if p.service == projection.service]
+        lines = [p for p in chosen.by_ratio if p.service == projection.service]
         charts.append((projection, staffing_chart(projection.service, lines), lines))
     query = "&".join(f"{s}={ratio_label(r)}" for s, r in scenario.items())
     context: dict[str, Any] = {
