@@ -6,7 +6,7 @@ outbox message is written in the same transaction as the change, long before any
 
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_date
@@ -54,6 +54,7 @@ def _money_pattern(language: str) -> tuple[str, str, str]:
     return sample[:first] + "{}" + sample[last + 1 :], digits[1], digits[-3]
 
 
+@lru_cache(maxsize=1 << 16)
 def _money(cents: int, language: str) -> str:
     """`cents` as Babel would write the amount in euro in `language`."""
     pattern, group, decimal = _money_pattern(language)

@@ -64,9 +64,15 @@ class ReindexSummary:
         return data
 
 
-def _open_latest(*columns: Any) -> Select[Any]:
-    """`columns` of the newest assessment of each open leefloon dossier and its citizen."""
-    newest = select(func.max(A.id).label("id")).group_by(A.dossier_id).subquery()
+def _open_latest(*columns: Any, after: int = 0) -> Select[Any]:
+    """`columns` of the newest assessment of each open leefloon dossier (numbered above `after`)
+    and its citizen."""
+    newest = (
+        select(func.max(A.id).label("id"))
+        .where(A.dossier_id > after)
+        .group_by(A.dossier_id)
+        .subquery()
+    )
     return (
         select(*columns)
         .select_from(A)
@@ -129,7 +135,7 @@ def reindex_living_wage(
     by_citizen: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     languages: dict[str, str] = {}
     connection = session.connection()
-    page = _open_latest(
+    columns = (
         A.dossier_id,
         A.id,
         A.situation,
@@ -138,13 +144,13 @@ def reindex_living_wage(
         Citizen.insz,
         Citizen.language,
         Dossier.status,
-    ).where(A.parameters_on <= on)
+    )
     last = 0
     while True:
-        # Plain rows through the connection: the ORM would only add work per row here.
-        rows = connection.execute(
-            page.where(A.dossier_id > last).order_by(A.dossier_id).limit(batch)
-        ).all()
+        # Plain rows through the connection: the ORM would only add work per row here. The
+        # newest assessments are looked for only past the last page.
+        page = _open_latest(*columns, after=last).where(A.parameters_on <= on)
+        rows = connection.execute(page.order_by(A.dossier_id).limit(batch)).all()
         if not rows:
             break
         last = rows[-1][0]
@@ -166,7 +172,7 @@ def reindex_living_wage(
         if progress:
             progress(done, total)
     notices = {insz: (languages[insz], changes) for insz, changes in by_citizen.items()}
-    _notify(session, on, notices, now)
+    _notify(session, on, notices)
     return ReindexSummary(
         on=on,
         recomputed=done,
@@ -181,7 +187,6 @@ def _notify(
     session: Session,
     on: date,
     notices: dict[str, tuple[str, list[tuple[str, int, int]]]],
-    now: datetime,
 ) -> None:
     statement = insert(OutboxMessage)
     citizens = list(notices.items())
@@ -193,7 +198,6 @@ def _notify(
                 "recipient_kind": "citizen",
                 "recipient_id": insz,
                 "payload": amount_changed_message(language, on, changes),
-                "created_at": now,
             }
             for insz, (language, changes) in citizens[start : start + BATCH]
         ]
