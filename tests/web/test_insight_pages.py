@@ -253,3 +253,35 @@ def test_the_page_reads_a_recent_count_of_the_open_load_and_ignores_a_stale_one(
     live = pages.get("/staff/insight/").text
     assert "Counted at" not in live
     assert "<dt>Open dossiers</dt><dd>2</dd>" in live.replace("\n", "").replace("  ", "")
+
+
+def test_a_request_waiting_to_be_forwarded_shows_its_five_day_term(
+    pages: TestClient, sessions: sessionmaker[Session], sign_in_staff: Callable[..., str]
+) -> None:
+    from loket.cases.model import RoutingQueueItem
+
+    late = open_in_gent(sessions, "leefloon", 6)
+    fresh = open_in_gent(sessions, "leefloon", 1)
+    debt = open_in_gent(sessions, "debt-mediation", 9)
+    with sessions.begin() as session:
+        for reference, days in ((late, 6), (fresh, 1), (debt, 9)):
+            dossier = session.scalars(select(Dossier).where(Dossier.reference == reference)).one()
+            session.add(
+                RoutingQueueItem(
+                    dossier_id=dossier.id,
+                    office_id=GENT,
+                    reason="ambiguous-postcode",
+                    detail="postal code covers two municipalities",
+                    created_on=TODAY - timedelta(days=days),
+                )
+            )
+    sign_in_staff(pages)
+    waiting = pages.get("/staff/").text.split("Dossiers waiting to be routed by hand", 1)[1]
+
+    def cell(reference: str) -> str:
+        return waiting.split(reference, 2)[2].split("</tr>", 1)[0]
+
+    # 6 days ago + 5 = yesterday: overdue; 1 day ago + 5: still in time; no term for debts.
+    assert "Overdue" in cell(late)
+    assert "Overdue" not in cell(fresh) and "Forward by" in cell(fresh)
+    assert "No legal term" in cell(debt)

@@ -32,7 +32,7 @@ from loket.web.pages.rendering import (
     safe_local_url,
     set_cookie,
 )
-from loket.web.pages.staff_queue import queue_context, read_filter
+from loket.web.pages.staff_queue import forwarding_terms, queue_context, read_filter
 from loket.web.pages.viewer import SESSION_COOKIE, Viewer, ViewerDep
 
 router = APIRouter(include_in_schema=False)
@@ -194,6 +194,7 @@ def queue(
         "office": office,
         **dossiers,
         "waiting": waiting,
+        "forward_by": forwarding_terms(session, waiting, date.today()),
         "done": done[:40],
         **_contacts(session, staff.office_id),
     }

@@ -1,12 +1,13 @@
 """The office queue's dossier list: due dates, filters, pages, and giving a dossier to a worker."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.cases.assignment import (
@@ -18,7 +19,9 @@ from loket.cases.assignment import (
 )
 from loket.cases.choices import OPEN_STATUSES
 from loket.cases.dossiers import UnknownDossier
-from loket.cases.model import StaffUser
+from loket.cases.model import Dossier, StaffUser
+from loket.cases.queue import WaitingDossier
+from loket.insight.deadlines import is_overdue, terms_of
 from loket.insight.deadlines_queue import QueueFilter, QueuePage, office_queue
 from loket.web.db import SessionDep
 from loket.web.pages.forms import FormDep, field
@@ -96,6 +99,34 @@ def queue_context(
         "workers": workers if may_assign(staff) else [],
         "here_query": urlencode({**kept, "page": found.page}),
     }
+
+
+@dataclass(frozen=True)
+class ForwardingTerm:
+    due_on: date
+    overdue: bool
+
+
+def forwarding_terms(
+    session: Session, waiting: list[WaitingDossier], today: date
+) -> dict[str, ForwardingTerm]:
+    """For dossiers waiting to be routed by hand whose case type sets a forwarding term (the
+    living wage: 5 days to send a request on to the competent centre), when it ends."""
+    if not waiting:
+        return {}
+    rows = session.execute(
+        select(Dossier.reference, Dossier.case_type).where(
+            Dossier.reference.in_([w.reference for w in waiting])
+        )
+    )
+    types = {reference: case_type for reference, case_type in rows}
+    terms = {}
+    for item in waiting:
+        term = terms_of(types.get(item.reference, "")).forwarding
+        if term is not None:
+            due = item.since + timedelta(days=term.days)
+            terms[item.reference] = ForwardingTerm(due, is_overdue(due, today))
+    return terms
 
 
 @router.post("/staff/dossiers/{reference}/assign")
