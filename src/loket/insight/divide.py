@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from loket.applications.forms import MUNICIPALITY, NEWCOMER_STEPS, SERVICES
@@ -153,11 +153,53 @@ def suppress_channels(
     return {c: None if c in hidden or total == 0 else contacts[c] / total for c in people}
 
 
-def available(session: Session) -> tuple[list[str], list[str]]:
-    """The periods summarised (newest first) and the services seen."""
-    periods = sorted(set(session.scalars(select(DivideSummary.period).distinct())), reverse=True)
-    services = sorted(set(session.scalars(select(DivideSummary.service).distinct())) - {ALL})
-    return periods, services
+# The distinct periods by hopping along the primary key (a loose index scan): a plain DISTINCT
+# would read every summary row on each page view.
+PERIODS_SQL = text(
+    "WITH RECURSIVE hop(period) AS ("
+    " SELECT min(period) FROM divide_summary"
+    " UNION ALL SELECT (SELECT min(s.period) FROM divide_summary AS s WHERE s.period > hop.period)"
+    " FROM hop WHERE hop.period IS NOT NULL)"
+    " SELECT period FROM hop WHERE period IS NOT NULL"
+)
+
+
+def available_periods(session: Session) -> list[str]:
+    """The periods summarised: years, then quarters, then months, each newest first."""
+    found = list(session.scalars(PERIODS_SQL))
+    kinds = [[p for p in found if len(p) == 4], [p for p in found if "Q" in p]]
+    kinds.append([p for p in found if len(p) == 7 and "Q" not in p])
+    return [p for kind in kinds for p in sorted(kind, reverse=True)]
+
+
+def available_services(session: Session, period: str) -> list[str]:
+    """The services seen in a period."""
+    rows = session.scalars(
+        select(DivideSummary.service)
+        .where(DivideSummary.period == period, DivideSummary.channel == ALL)
+        .distinct()
+    )
+    return sorted(set(rows) - {ALL})
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    region: str
+
+
+_PLACES: dict[str, dict[str, Place]] = {}
+
+
+def places(session: Session) -> dict[str, Place]:
+    """REFNIS → local name and region; reference data, read once per database and process."""
+    key = str(session.get_bind().engine.url)
+    if key not in _PLACES:
+        _PLACES[key] = {
+            m.refnis: Place(local_name(m), m.region_refnis)
+            for m in session.scalars(select(Municipality))
+        }
+    return _PLACES[key]
 
 
 def default_period(periods: list[str]) -> str:
@@ -168,9 +210,10 @@ def default_period(periods: list[str]) -> str:
 
 def divide_view(session: Session, period: str, service: str) -> DivideView:
     """The figures for one period and one service ("*" for all), small cells suppressed."""
-    periods, services = available(session)
+    periods = available_periods(session)
     if parse_period(period) is None or period not in periods:
         period = default_period(periods)
+    services = available_services(session, period) if period else []
     if service not in services:
         service = ALL
     view = DivideView(period, service, periods, services)
@@ -205,10 +248,7 @@ def divide_view(session: Session, period: str, service: str) -> DivideView:
     ]
     unplaced = cells.pop("", {}).get(ALL)
     view.unplaced_people = shown(unplaced[1]) if unplaced else None
-    municipalities = {
-        m.refnis: m
-        for m in session.scalars(select(Municipality).where(Municipality.refnis.in_(cells)))
-    }
+    municipalities = places(session)
     for place, by_channel in cells.items():
         municipality = municipalities.get(place)
         total = by_channel.get(ALL)
@@ -227,8 +267,8 @@ def divide_view(session: Session, period: str, service: str) -> DivideView:
         view.rows.append(
             MunicipalityRow(
                 place,
-                local_name(municipality),
-                municipality.region_refnis,
+                municipality.name,
+                municipality.region,
                 served,
                 shares,
                 tuple(steps) if served is not None else (),
@@ -241,7 +281,7 @@ def divide_view(session: Session, period: str, service: str) -> DivideView:
 
 
 def _regions(
-    cells: dict[str, dict[str, tuple[int, int, int]]], municipalities: dict[str, Municipality]
+    cells: dict[str, dict[str, tuple[int, int, int]]], municipalities: dict[str, Place]
 ) -> list[RegionRow]:
     """The online share of contacts per region, beside the survey figure for the region."""
     online: dict[str, int] = defaultdict(int)
@@ -252,7 +292,7 @@ def _regions(
         municipality = municipalities.get(place)
         if municipality is None or ALL not in by_channel:
             continue
-        region = municipality.region_refnis
+        region = municipality.region
         contacts[region] += by_channel[ALL][0]
         floor[region] = max(floor[region], by_channel[ALL][1])
         online_people = by_channel.get(ContactChannel.ONLINE.value, (0, 0, 0))

@@ -2,6 +2,7 @@
 the database once, and every month, quarter and year, with and without service and channel, is
 counted in one pass per table (GROUPING SETS and exact distinct counts of people)."""
 
+import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -26,24 +27,28 @@ SCHEMA = pa.schema(
     + [("person_key", pa.string())]
 )
 
-# One row per event and period kind: the month, quarter and year it falls in.
-PERIODS_SQL = """
-CREATE TEMP TABLE periodic AS
-WITH e AS (
-  SELECT occurred_on, coalesce(municipality, '') AS place, service, contact, channel, outcome,
-         step, person_key,
-         contact <> 'request' OR outcome IN ('submitted', 'abandoned') AS is_contact
-  FROM events
+# The period key of each kind, from the day; the counting runs once per kind.
+PERIOD_KEYS = (
+    "strftime(occurred_on, '%Y-%m')",
+    "strftime(occurred_on, '%Y') || '-Q' || CAST(quarter(occurred_on) AS VARCHAR)",
+    "strftime(occurred_on, '%Y')",
 )
-SELECT * FROM (
-  SELECT strftime(occurred_on, '%Y-%m') AS period, * EXCLUDE (occurred_on) FROM e
-  UNION ALL
-  SELECT strftime(occurred_on, '%Y') || '-Q' || CAST(quarter(occurred_on) AS VARCHAR), *
-    EXCLUDE (occurred_on) FROM e
-  UNION ALL
-  SELECT strftime(occurred_on, '%Y'), * EXCLUDE (occurred_on) FROM e
-) WHERE period IN (SELECT period FROM wanted)
+# Events as DuckDB holds them: the person as a 64-bit hash of the key (8 bytes, not 16
+# characters; a collision among millions of people is about one in ten million).
+EVENTS_SQL = """
+CREATE TEMP TABLE events AS
+SELECT occurred_on, coalesce(municipality, '') AS place, service, contact, channel, outcome,
+       step, hash(person_key) AS person_key,
+       contact <> 'request' OR outcome IN ('submitted', 'abandoned') AS is_contact
+FROM incoming
 """
+PERIODIC_SQL = """
+CREATE OR REPLACE TEMP VIEW periodic AS
+SELECT {key} AS period, * EXCLUDE (occurred_on) FROM events
+WHERE {key} IN (SELECT period FROM wanted)
+"""
+# DuckDB spills to disk beyond this, so that a refresh of millions of events stays modest.
+MEMORY_LIMIT = "2GB"
 
 SUMMARY_SQL = """
 WITH counted AS (
@@ -117,14 +122,21 @@ def recompute_periods(session: Session, periods: Sequence[tuple[str, date, date]
     first = min(p[1] for p in periods)
     last = max(p[2] for p in periods)
     reader = pa.RecordBatchReader.from_batches(SCHEMA, _batches(session, first, last))
-    with duckdb.connect() as db:
+    summary: list[Any] = []
+    steps: list[Any] = []
+    with tempfile.TemporaryDirectory(prefix="loket-divide-") as spill, duckdb.connect() as db:
+        db.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        db.execute(f"SET temp_directory = '{spill}'")
+        db.execute("SET preserve_insertion_order = false")
         db.register("incoming", reader)
-        db.execute("CREATE TEMP TABLE events AS SELECT * FROM incoming")
+        db.execute(EVENTS_SQL)
+        db.unregister("incoming")
         db.execute("CREATE TEMP TABLE wanted (period VARCHAR)")
         db.executemany("INSERT INTO wanted VALUES (?)", [(k,) for k in keys])
-        db.execute(PERIODS_SQL)
-        summary = db.execute(SUMMARY_SQL, {"min_people": MIN_PEOPLE}).fetchall()
-        steps = db.execute(STEP_SQL, {"min_people": MIN_PEOPLE}).fetchall()
+        for key in PERIOD_KEYS:
+            db.execute(PERIODIC_SQL.format(key=key))
+            summary += db.execute(SUMMARY_SQL, {"min_people": MIN_PEOPLE}).fetchall()
+            steps += db.execute(STEP_SQL, {"min_people": MIN_PEOPLE}).fetchall()
     session.execute(delete(DivideSummary).where(DivideSummary.period.in_(keys)))
     session.execute(delete(DivideStep).where(DivideStep.period.in_(keys)))
     summary_columns = (

@@ -15,7 +15,7 @@ from typing import Any
 from babel.dates import format_date as babel_date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -160,6 +160,29 @@ def _map(session: Session, view: DivideView, language: str, _: Any) -> Markup:
     return Markup(svg)
 
 
+def table_rows(view: DivideView, language: str, _: Any) -> Markup:
+    """The rows of the municipality table, written here rather than in the template: 565 rows
+    of seven cells are the bulk of the page and Jinja would take most of its time."""
+    figures = numbers(language)
+    hidden = escape(f"<{MIN_PEOPLE}")
+    steps = {code: escape(_(label)) for code, label in SHORT_STEP_LABELS.items()}
+    lines = []
+    for row in view.rows:
+        cells = [figures.count(row.people) if row.people is not None else hidden]
+        cells += [
+            figures.percent(share) if share is not None else hidden
+            for share in (row.shares[c.value] for c in CHANNELS)
+        ]
+        dropped = "; ".join(
+            f"{steps.get(step, escape(step))} {n}" for step, n in row.dropouts[:TABLE_STEPS]
+        )
+        lines.append(
+            f"<tr><th>{escape(row.name)}</th><td>{'</td><td>'.join(cells)}</td>"
+            f"<td>{dropped}</td></tr>"
+        )
+    return Markup("\n".join(lines))
+
+
 def _refused(request: Request) -> Response:
     _ = gettext_for(request)
     return forbidden(
@@ -193,6 +216,7 @@ def divide_page(
     context: dict[str, Any] = {
         "view": view,
         "numbers": numbers(language),
+        "table_rows": table_rows(view, language, _),
         "map": _map(session, view, language, _) if view.period else Markup(""),
         "channels": [c.value for c in CHANNELS],
         "channel_labels": CHANNEL_LABELS,
