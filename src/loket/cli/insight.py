@@ -15,7 +15,7 @@ from loket.insight.deadlines import CASE_TERMS
 from loket.insight.staffing import ScenarioError, parse_scenario, ratio_label
 from loket.insight.staffing_import import import_staff
 from loket.insight.staffing_model import OfficePopulation
-from loket.insight.staffing_norms import ensure_default_norms
+from loket.insight.staffing_norms import NormError, ensure_default_norms, set_norm
 from loket.insight.staffing_service import UnknownOffice, office_staffing, staffing_csv
 from loket.store.csvio import CsvFormatError
 
@@ -134,6 +134,35 @@ def norms() -> None:
     with sessions().begin() as session:
         added = ensure_default_norms(session)
     console.print(f"{added} default norm lines added")
+
+
+@app.command()
+def norm(
+    agency: str = typer.Option(..., "--agency"),
+    service: str = typer.Option(..., "--service", help="critical, collection, …"),
+    source: str = typer.Option(..., "--source", help="Where the figure comes from."),
+    case_type: str = typer.Option(None, "--case-type", help="Weigh open dossiers of a type."),
+    per_fte: float = typer.Option(None, "--per-fte", help="Weighted dossiers one FTE carries."),
+    weight: float = typer.Option(1.0, "--weight", help="Effort of one dossier of the type."),
+    per_10000: float = typer.Option(None, "--per-10000", help="FTE per 10,000 inhabitants."),
+) -> None:
+    """Set the agency's own norm line for a service (replacing the line it had): either
+    --case-type with --per-fte [--weight], or --per-10000."""
+    try:
+        with sessions().begin() as session:
+            set_norm(
+                session,
+                agency=agency,
+                service=service,
+                source=source,
+                case_type=case_type,
+                dossiers_per_fte=per_fte,
+                effort_weight=weight,
+                fte_per_10000_inhabitants=per_10000,
+            )
+    except NormError as error:
+        fail(str(error))
+    console.print(f"norm set for {agency} {service}{' ' + case_type if case_type else ''}")
 
 
 @app.command()

@@ -99,3 +99,59 @@ def ensure_default_norms(session: Session) -> int:
         added += 1
     session.flush()
     return added
+
+
+class NormError(ValueError):
+    """A norm line that cannot be set; the message names the option."""
+
+
+def set_norm(
+    session: Session,
+    *,
+    agency: str,
+    service: str,
+    source: str,
+    case_type: str | None = None,
+    dossiers_per_fte: float | None = None,
+    effort_weight: float = 1.0,
+    fte_per_10000_inhabitants: float | None = None,
+) -> StaffingNorm:
+    """Set an agency's own norm line for a service (and case type), replacing the line it had
+    for them; the agency's remaining default lines stay until they are set too."""
+    if session.get(Agency, agency) is None:
+        raise NormError(f"agency: {agency!r} is unknown")
+    if service not in {s.value for s in Service}:
+        raise NormError(f"service: {service!r} is not one of {', '.join(Service)}")
+    if not source.strip():
+        raise NormError("source: say where the figure comes from")
+    if case_type is not None:
+        kind = session.get(CaseType, case_type)
+        if kind is None or kind.agency_code != agency:
+            raise NormError(f"case-type: {case_type!r} is not a case type of {agency}")
+        if not dossiers_per_fte or dossiers_per_fte <= 0 or effort_weight <= 0:
+            raise NormError("per-fte, weight: give dossiers per FTE and a weight above 0")
+    elif not fte_per_10000_inhabitants or fte_per_10000_inhabitants <= 0:
+        raise NormError("per-10000: give FTE per 10,000 inhabitants above 0, or a case type")
+    for old in session.scalars(
+        select(StaffingNorm).where(
+            StaffingNorm.agency_code == agency,
+            StaffingNorm.service == service,
+            StaffingNorm.case_type.is_(None)
+            if case_type is None
+            else StaffingNorm.case_type == case_type,
+        )
+    ):
+        session.delete(old)
+    norm = StaffingNorm(
+        agency_code=agency,
+        service=service,
+        case_type=case_type,
+        dossiers_per_fte=dossiers_per_fte if case_type else None,
+        effort_weight=effort_weight,
+        fte_per_10000_inhabitants=None if case_type else fte_per_10000_inhabitants,
+        source=source.strip(),
+        illustrative=False,
+    )
+    session.add(norm)
+    session.flush()
+    return norm
