@@ -119,3 +119,30 @@ def test_the_page_stays_under_150_kb_with_a_year_of_demo_history(
     assert page.status_code == 200
     assert page.text.count("<path d=") > 500  # every municipality drawn
     assert len(page.content) <= MAX_PAGE_BYTES, len(page.content)
+
+
+@pytest.mark.parametrize(
+    ("role", "agency", "office", "offered"),
+    [
+        ("analyst", "podmi", None, True),
+        ("manager", "ocmw", "ocmw-44021", True),
+        ("case-worker", "ocmw", "ocmw-44021", False),
+        ("analyst", "fin", "fin-gent", False),
+    ],
+)
+def test_the_staff_menu_offers_the_map_to_those_who_may_see_it(
+    pages: TestClient,
+    sign_in_staff: Callable[..., str],
+    role: str,
+    agency: str,
+    office: str | None,
+    offered: bool,
+) -> None:
+    sign_in_staff(pages, role, agency, office)
+    link = f'<a href="{PAGE}"'
+    assert (link in pages.get("/staff/").text) is offered
+    if offered:
+        on_map = pages.get(PAGE).text
+        assert f'{link} aria-current="page">' in on_map
+        # The caseload page's link is not marked current while the map is shown.
+        assert '<a href="/staff/insight/" aria-current="page">' not in on_map

@@ -12,6 +12,7 @@ from loket.cases.model import StaffUser
 from loket.contact.mandates import mandate_allows
 from loket.contact.model import Mandate
 from loket.control.review_access import may_review
+from loket.insight.divide import may_see_divide
 from loket.linkage.service import may_see_conflicts
 from loket.logins.model import LoginSession
 from loket.logins.service import citizen_of, find_session, staff_user_of
@@ -60,6 +61,11 @@ class Viewer:
     def sees_conflicts(self) -> bool:
         """Whether the staff menu offers the double-claim conflicts (`loket.linkage.service`)."""
         return self.staff is not None and may_see_conflicts(self.staff)
+
+    @property
+    def sees_divide(self) -> bool:
+        """Whether the staff menu offers the digital-divide map (`loket.insight.divide`)."""
+        return self.staff is not None and may_see_divide(self.staff)
 
     @property
     def acting_under_mandate(self) -> bool:
