@@ -101,6 +101,17 @@ def test_request_answers_map_to_a_situation(
     assert situation.monthly_employment_income_eur == Decimal(employment)
 
 
+@pytest.mark.parametrize("household", ["partner", "others"])
+def test_a_couple_with_a_child_in_their_care_gets_the_family_estimate(household: str) -> None:
+    on = date(2025, 6, 1)
+    couple = {"household": household, "children": "0", "monthly_income": "0"}
+    with_child = {**couple, "children": "2"}
+    assert request_situation(with_child).category == "family"  # type: ignore[union-attr]
+    # 1,776.07 (family, from 2025-02-01) rather than 876.13 (cohabitant).
+    assert estimate_for_request(with_child, on) == Decimal("1776.07")
+    assert estimate_for_request(couple, on) == Decimal("876.13")
+
+
 def test_no_household_no_estimate() -> None:
     assert request_situation({"monthly_income": "100"}) is None
     assert estimate_for_request({}, date(2026, 1, 1)) is None

@@ -20,7 +20,9 @@ from loket.rules import (
 )
 
 # How a leefloon request's household answer maps to a living-wage category. A person with a
-# partner or other adults shares costs (cohabitant); with children in their care, family.
+# partner or other adults shares costs (cohabitant); with children in their care, family. A
+# child in their care makes any household a family (Wet 26 mei 2002, art. 14, § 1, 3°: at least
+# one unmarried minor child in their care), see `category_of`.
 HOUSEHOLD_CATEGORIES: dict[str, LivingWageCategory] = {
     "alone": "single",
     "partner": "cohabitant",
@@ -104,12 +106,28 @@ def _money(text: object) -> Decimal:
     return amount if amount is not None else Decimal(0)
 
 
+def _children(answers: Mapping[str, Any]) -> int:
+    try:
+        return int(str(answers.get("children") or "0").strip())
+    except ValueError:
+        return 0
+
+
+def category_of(answers: Mapping[str, Any]) -> LivingWageCategory | None:
+    """The category a request's household answers point to: a couple or a shared house with a
+    child in their care is a family, not cohabitants; None while the household is unanswered."""
+    category = HOUSEHOLD_CATEGORIES.get(str(answers.get("household", "")))
+    if category is not None and _children(answers) > 0:
+        return "family"
+    return category
+
+
 def request_situation(answers: Mapping[str, Any]) -> LivingWageSituation | None:
     """The living-wage situation a leefloon request's answers describe, or None while the
     household question is unanswered. Everything the request does not ask (age, residence,
     willingness to work) takes the rules' defaults: the social worker checks it at the interview.
     """
-    category = HOUSEHOLD_CATEGORIES.get(str(answers.get("household", "")))
+    category = category_of(answers)
     if category is None:
         return None
     income = _money(answers.get("monthly_income"))
