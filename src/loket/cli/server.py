@@ -45,6 +45,7 @@ def _seed(
     moves_file: Path | None = None,
     moves: int | None = None,
 ) -> None:
+    from loket.demo.contacts import seed_demo_email_addresses
     from loket.demo.moves import write_moves_csv
     from loket.demo.population import seed_population
 
@@ -58,6 +59,8 @@ def _seed(
                 written = write_moves_csv(sessions(), moves_file, wanted, seed, progress=advance)
         except LookupError as error:  # no reference geography or no citizens yet
             fail(str(error))
+    with sessions().begin() as session:
+        seed_demo_email_addresses(session)
     control = _seed_control(seed)
     channel_events = _seed_channel_history(seed)
     if as_json:
