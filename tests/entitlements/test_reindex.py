@@ -24,7 +24,9 @@ JUMP = date(2024, 6, 1)  # the amounts rose by 6.12 % on this day
 
 
 def _outbox(session: Session) -> list[OutboxMessage]:
-    return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    """The messages the reindex wrote; the grants of the set-up were told when they were made."""
+    written = select(OutboxMessage).where(OutboxMessage.topic != "dossier-decided")
+    return list(session.scalars(written.order_by(OutboxMessage.id)))
 
 
 def _count(session: Session) -> int:

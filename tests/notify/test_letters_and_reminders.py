@@ -7,7 +7,7 @@ from io import BytesIO
 
 from factories import citizen_at
 from pyhanko.pdf_utils.reader import PdfFileReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.contact.appointments import book
@@ -104,12 +104,21 @@ def test_each_appointment_gets_one_reminder(sessions: sessionmaker[Session]) -> 
         book(session, starts_at=datetime(2026, 3, 2, 9, 0), citizen_id=citizen_id, **common)
         book(session, starts_at=datetime(2026, 3, 2, 10, 0), citizen_id=None, **common)
         book(session, starts_at=datetime(2026, 3, 3, 9, 0), citizen_id=citizen_id, **common)
+        # The booking confirmations went out when the appointments were booked.
+        confirmed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.topic == "appointment-booked")
+            .values(sent_at=utcnow())
+        )
+        assert confirmed.rowcount == 2
     for _ in range(3):
         with sessions.begin() as session:
             written = write_reminders(session, DAY)
     assert (written.appointments, written.written, written.without_citizen) == (2, 0, 1)
     with sessions() as session:
-        reminders = session.scalars(select(OutboxMessage)).all()
+        reminders = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.topic == "appointment-reminder")
+        ).all()
         assert [(r.topic, r.recipient_id) for r in reminders] == [("appointment-reminder", insz)]
         assert reminders[0].payload["starts_at"] == "2026-03-02T09:00"
     run_once(sessions, None, SENDER)

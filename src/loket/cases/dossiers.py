@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from loket.cases.choices import DossierStatus, EventKind
+from loket.cases.decisions import notify_decision
 from loket.cases.model import CaseType, Dossier, DossierEvent, Office, ReferenceCounter
 from loket.cases.routing import Router
 from loket.insight.caseload_refresh import count_decision, count_opened
@@ -120,7 +121,7 @@ def change_status(
     """Record a new status; the history line names `actor` and `channel` when given.
 
     The decision due date follows the status, and a decision is counted for the managers' page
-    in the same transaction."""
+    and told to the citizen (granted or refused) in the same transaction."""
     dossier = get_dossier(session, reference)
     day = on or date.today()
     count_decision(session, dossier, dossier.status, status.value, day)
@@ -137,6 +138,7 @@ def change_status(
             channel=channel,
         )
     )
+    notify_decision(session, dossier, dossier.status, status, day)
     dossier.status = status.value
     dossier.closed_on = None if status.is_open else day
     session.flush()

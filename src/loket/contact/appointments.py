@@ -19,6 +19,7 @@ from loket.cases.model import Office
 from loket.cases.offices import NearbyOffice, nearest_offices, opening_ranges
 from loket.contact.callbacks import normalise_phone
 from loket.contact.choices import Channel, ContactStatus
+from loket.contact.confirmations import confirm_appointment
 from loket.contact.model import Appointment
 from loket.contact.problems import InvalidRequest, Problem
 from loket.insight import channels as channel_events
@@ -166,6 +167,7 @@ def book(
         except IntegrityError:
             continue
         channel_events.appointment_booked(session, appointment, now.date())
+        confirm_appointment(session, appointment)
         return appointment
     raise SlotTaken()
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from loket.cases.dossiers import next_reference
 from loket.cases.routing import AmbiguousPostcode, Router, RoutingError, UnknownPostcode
 from loket.contact.choices import Channel, ContactStatus, TimeWindow
+from loket.contact.confirmations import confirm_callback
 from loket.contact.model import CallbackRequest
 from loket.contact.problems import InvalidRequest, Problem
 from loket.geo.model import Municipality, PostalCodeMunicipality
@@ -182,6 +183,7 @@ def request_callback(
     session.add(request)
     session.flush()
     channel_events.callback_requested(session, request, postcode, municipality, today)
+    confirm_callback(session, request)
     return request
 
 

@@ -38,7 +38,8 @@ class TopicText:
 
 
 # Placeholders are payload fields, formatted for the reader: `*office*` fields become the
-# office's name, `*date*` a date, `*_at` a date and time, `*amount*` euros.
+# office's name, `*date*`, `*_on` and `*_day` a date, `*_at` a date and time, `*amount*` euros,
+# and a field given in every language ({"nl": …, "fr": …}) the reader's.
 TOPICS: dict[str, TopicText] = {
     "dossier-transferred": TopicText(
         N_("Your dossier %(reference)s is now handled by %(to_office)s"),
@@ -72,6 +73,31 @@ TOPICS: dict[str, TopicText] = {
             "We expect you on %(starts_at)s at %(office_id)s, %(office_address)s. Bring your "
             "identity card. If you cannot come, let us know so that someone else can have "
             "your place."
+        ),
+    ),
+    "appointment-booked": TopicText(
+        N_("Your appointment on %(starts_at)s is booked"),
+        N_(
+            "We expect you on %(starts_at)s at %(office_id)s, %(office_address)s. Bring your "
+            "identity card. We will remind you the day before. If you cannot come, let us know "
+            "so that someone else can have your place."
+        ),
+    ),
+    "callback-requested": TopicText(
+        N_("We will call you back on %(preferred_day)s"),
+        N_(
+            "%(office_id)s will call you on %(preferred_day)s between %(call_from)s and "
+            "%(call_until)s. Your request number is %(reference)s. If we cannot reach you, "
+            "we will try again."
+        ),
+    ),
+    "dossier-decided": TopicText(
+        N_("Decision on your dossier %(reference)s"),
+        N_(
+            "%(office_id)s has decided on your dossier %(reference)s (%(case_type_name)s). "
+            "The decision: %(decision)s, from %(effective_date)s. You will receive the "
+            "decision with its reasons and how to appeal. For questions, contact "
+            "%(office_id)s."
         ),
     ),
 }
@@ -109,6 +135,8 @@ class Rendered:
 
 def _format(key: str, value: Any, language: str, offices: Mapping[str, OfficeCard]) -> str:
     locale = LOCALES[language]
+    if isinstance(value, dict) and language in value:
+        return str(value[language])
     if isinstance(value, str) and "office" in key and value in offices:
         return offices[value].name
     if isinstance(value, str) and (key.endswith("_at") or key == "at"):
@@ -116,7 +144,7 @@ def _format(key: str, value: Any, language: str, offices: Mapping[str, OfficeCar
             return format_datetime(datetime.fromisoformat(value), "medium", locale=locale)
         except ValueError:
             return value
-    if isinstance(value, str) and ("date" in key or key.endswith("_on")):
+    if isinstance(value, str) and ("date" in key or key.endswith(("_on", "_day"))):
         try:
             return format_date(date.fromisoformat(value), "long", locale=locale)
         except ValueError:
