@@ -19,7 +19,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import make_url, text
+from sqlalchemy import text
+from throwaway_db import drop, throwaway  # benchmarks/ is on sys.path when a script runs
 
 from loket.bootstrap import initialise
 from loket.cases.staff import add_user
@@ -45,24 +46,6 @@ COLUMNS = (
     "step",
     "person_key",
 )
-
-
-def throwaway(server: str) -> str:
-    """Create the benchmark database afresh next to `server`'s; returns its URL."""
-    base = make_url(server)
-    admin = make_engine(server)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    return base.set(database=DATABASE).render_as_string(hide_password=False)
-
-
-def drop(server: str) -> None:
-    admin = make_engine(server)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def load(url: str, events: int, today: date) -> int:
@@ -153,7 +136,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     today = date.today()
-    url = throwaway(args.server)
+    url = throwaway(args.server, DATABASE)
     try:
         initialise(make_engine(url))
         started = time.perf_counter()
@@ -165,7 +148,7 @@ def main() -> None:
         times, size = page_times(url, args.requests)
     finally:
         if not args.keep:
-            drop(args.server)
+            drop(args.server, DATABASE)
     quantiles = statistics.quantiles(times, n=100)
     result = {
         "events": written,

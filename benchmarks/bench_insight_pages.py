@@ -18,7 +18,8 @@ import time
 from datetime import date, datetime
 
 from fastapi.testclient import TestClient
-from sqlalchemy import make_url, text
+from sqlalchemy import text
+from throwaway_db import drop, throwaway  # benchmarks/ is on sys.path when a script runs
 
 from loket.bootstrap import initialise
 from loket.cases.staff import add_user
@@ -74,24 +75,6 @@ SEED_SQL = [
     "SELECT setval(pg_get_serial_sequence('dossier', 'id'), (SELECT max(id) FROM dossier))",
     "SELECT setval(pg_get_serial_sequence('citizen', 'id'), (SELECT max(id) FROM citizen))",
 ]
-
-
-def throwaway(server: str) -> str:
-    """Create the benchmark database afresh next to `server`'s; returns its URL."""
-    base = make_url(server)
-    admin = make_engine(server)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}"'))
-        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    return base.set(database=DATABASE).render_as_string(hide_password=False)
-
-
-def drop(server: str) -> None:
-    admin = make_engine(server)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def seed(url: str, dossiers: int) -> dict[str, float]:
@@ -165,12 +148,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark database.")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    url = throwaway(args.server)
+    url = throwaway(args.server, DATABASE)
     try:
         report = run(url, args.dossiers, args.requests)
     finally:
         if not args.keep:
-            drop(args.server)
+            drop(args.server, DATABASE)
     if args.json:
         print(json.dumps(report, indent=2))
         return
