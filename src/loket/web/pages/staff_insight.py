@@ -18,7 +18,7 @@ from loket.insight.staffing_chart import staffing_chart
 from loket.insight.staffing_service import office_staffing, staffing_csv
 from loket.texts import N_
 from loket.web.db import SessionDep
-from loket.web.pages.rendering import finish, gettext_for, language_of, render
+from loket.web.pages.rendering import csv_download, gettext_for, language_of, render
 from loket.web.pages.staff import forbidden, require_staff, type_names
 from loket.web.pages.viewer import Viewer, ViewerDep
 
@@ -121,12 +121,6 @@ def _offices_for(session: Session, staff: StaffUser) -> list[Office]:
     return [o for o in offices if may_see_insight(staff, o)]
 
 
-def _csv(request: Request, body: str, name: str) -> Response:
-    response = Response(body, media_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return finish(request, response)
-
-
 @router.get("/staff/insight/staffing.csv")
 def staffing_export(
     request: Request, session: SessionDep, viewer: ViewerDep, office: str = ""
@@ -135,7 +129,7 @@ def staffing_export(
     if isinstance(found, Response):
         return found
     staffing = office_staffing(session, found.id, _scenario(request), date.today().year)
-    return _csv(request, staffing_csv(staffing), f"staffing-{found.id}.csv")
+    return csv_download(request, staffing_csv(staffing), f"staffing-{found.id}.csv")
 
 
 @router.get("/staff/insight/caseload.csv")
@@ -152,4 +146,4 @@ def caseload_export(
         f"{m.decided_in_term}"
         for m in load.months
     ]
-    return _csv(request, "\n".join(lines) + "\n", f"caseload-{found.id}.csv")
+    return csv_download(request, "\n".join(lines) + "\n", f"caseload-{found.id}.csv")

@@ -41,7 +41,7 @@ from loket.insight.map_svg import Shade, class_labels, divide_map_svg
 from loket.texts import N_
 from loket.web import i18n
 from loket.web.db import SessionDep
-from loket.web.pages.rendering import finish, gettext_for, language_of, render
+from loket.web.pages.rendering import csv_download, gettext_for, language_of, render
 from loket.web.pages.staff import forbidden, require_staff
 from loket.web.pages.viewer import Viewer, ViewerDep
 
@@ -268,7 +268,4 @@ def divide_export(
     if isinstance(view, Response):
         return view
     body = divide_csv(view, language_of(request), gettext_for(request))
-    response = Response(body, media_type="text/csv; charset=utf-8")
-    name = f"digital-divide-{view.period or date.today().year}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return finish(request, response)
+    return csv_download(request, body, f"digital-divide-{view.period or date.today().year}.csv")
